@@ -1,0 +1,309 @@
+/* admin.c: apikeys-admin, the operator's tool: migrate the schema, add users, issue and revoke tokens. */
+#include "ac-config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "db_admin.h"
+#include "log.h"
+#include "request.h"
+
+#ifndef APIKEYS_MIGRATIONS_DIR
+#define APIKEYS_MIGRATIONS_DIR "/usr/local/share/apikeys/sql/migrations"
+#endif
+
+#define MIGRATIONS_MAX	1000
+#define SQL_FILE_MAX	(1024 * 1024)
+#define TOKEN_RANDOM	48
+
+static const char usage_text[] =
+    "usage: apikeys-admin COMMAND [ARGS]\n"
+    "\n"
+    "  migrate [--dir DIR]          apply the numbered SQL files not yet applied\n"
+    "  user-add EMAIL [NAME] [--verified]\n"
+    "                               add a user; prints its id\n"
+    "  token-issue USER [--name NAME] [--expires-days N]\n"
+    "                               issue a bearer token for USER (id or email);\n"
+    "                               prints it once, as id|plaintext\n"
+    "  token-revoke TOKEN_ID        delete a bearer token\n"
+    "  help                         this text\n"
+    "\n"
+    "Settings: the APIKEYS_DB_* environment variables and the file named by\n"
+    "APIKEYS_CONFIG, as for apikeys.fcgi.  Migrations are read from --dir, else\n"
+    "APIKEYS_MIGRATIONS_DIR, else " APIKEYS_MIGRATIONS_DIR ".\n";
+
+/* Prints one error line and returns the exit status 1. */
+static int __attribute__((format(printf, 1, 2)))
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "apikeys-admin: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static int
+usage(void)
+{
+	fputs(usage_text, stderr);
+	return 2;
+}
+
+/* A migration file name: three digits, '-', [a-z0-9-_]+, ".sql". */
+static int
+migration_version(const char *name, unsigned *version)
+{
+	size_t len = strlen(name), i;
+
+	if (len < 9 || strcmp(name + len - 4, ".sql") != 0 || name[3] != '-')
+		return -1;
+	for (i = 0; i < 3; i++)
+		if (name[i] < '0' || name[i] > '9')
+			return -1;
+	for (i = 4; i < len - 4; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= '0' && name[i] <= '9') || name[i] == '-' || name[i] == '_'))
+			return -1;
+	*version = (unsigned)((name[0] - '0') * 100 + (name[1] - '0') * 10 + (name[2] - '0'));
+	return *version > 0 ? 0 : -1;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+
+	if (f == NULL)
+		return NULL;
+	if ((buf = malloc(SQL_FILE_MAX + 1)) != NULL) {
+		*len = fread(buf, 1, SQL_FILE_MAX + 1, f);
+		if (ferror(f) || *len > SQL_FILE_MAX) {
+			free(buf);
+			buf = NULL;
+		} else
+			buf[*len] = '\0';
+	}
+	fclose(f);
+	return buf;
+}
+
+static int
+cmd_migrate(struct db *db, const char *dir)
+{
+	char *names[MIGRATIONS_MAX], path[4096];
+	size_t n = 0, i, len;
+	unsigned version, last = 0, applied_now = 0;
+	struct dirent *de;
+	DIR *d;
+	int applied, rc = 1;
+
+	if ((d = opendir(dir)) == NULL)
+		return fail("cannot open migrations directory %s", dir);
+	while ((de = readdir(d)) != NULL && n < MIGRATIONS_MAX)
+		if (migration_version(de->d_name, &version) == 0 &&
+		    (names[n] = strdup(de->d_name)) != NULL)
+			n++;
+	closedir(d);
+	if (n == 0)
+		return fail("no migrations (NNN-name.sql) in %s", dir);
+	qsort(names, n, sizeof(names[0]), cmp_names);
+	if (db_admin_migrations_init(db) != DB_OK) {
+		fail("cannot create the migrations table (see above)");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		char *sql;
+
+		(void)migration_version(names[i], &version);
+		if (version == last) {
+			fail("two migrations share the number of %s", names[i]);
+			goto out;
+		}
+		last = version;
+		if (db_admin_migration_applied(db, version, &applied) != DB_OK) {
+			fail("cannot read the migrations table (see above)");
+			goto out;
+		}
+		if (applied)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if ((sql = read_file(path, &len)) == NULL) {
+			fail("cannot read %s", path);
+			goto out;
+		}
+		if (db_admin_exec(db, sql, len) != DB_OK ||
+		    db_admin_migration_record(db, version, names[i]) != DB_OK) {
+			free(sql);
+			fail("migration %s failed (see above)", names[i]);
+			goto out;
+		}
+		free(sql);
+		printf("applied %s\n", names[i]);
+		applied_now++;
+	}
+	printf("schema up to date: %zu migrations, %u applied now\n", n, applied_now);
+	rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	return rc;
+}
+
+static int
+cmd_user_add(struct db *db, int argc, char **argv)
+{
+	const char *email = NULL, *name = NULL;
+	uint64_t id = 0;
+	int verified = 0, i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--verified") == 0)
+			verified = 1;
+		else if (email == NULL)
+			email = argv[i];
+		else if (name == NULL)
+			name = argv[i];
+		else
+			return usage();
+	}
+	if (email == NULL || strchr(email, '@') == NULL || strlen(email) > 255)
+		return fail("user-add needs an email address");
+	if (name == NULL)
+		name = email;
+	if (db_admin_user_add(db, email, name, verified, &id) != DB_OK)
+		return fail("cannot add user %s (taken, or see above)", email);
+	printf("%llu\n", (unsigned long long)id);
+	return 0;
+}
+
+static int
+cmd_token_issue(struct db *db, int argc, char **argv)
+{
+	char plain[TOKEN_RANDOM + 1], hash[CRYPTO_HEX_SHA256 + 1];
+	const char *user = NULL, *name = "apikeys-admin";
+	uint64_t uid = 0, tid = 0;
+	unsigned days = 0;
+	enum db_status rc;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			name = argv[++i];
+		else if (strcmp(argv[i], "--expires-days") == 0 && i + 1 < argc) {
+			uint64_t d;
+
+			if (parse_decimal_id(argv[i + 1], strlen(argv[i + 1]), &d) != 0 ||
+			    d > 36500)
+				return fail("--expires-days needs a number from 1 to 36500");
+			days = (unsigned)d;
+			i++;
+		} else if (user == NULL)
+			user = argv[i];
+		else
+			return usage();
+	}
+	if (user == NULL)
+		return usage();
+	if ((rc = db_admin_user_find(db, user, &uid)) != DB_OK)
+		return rc == DB_NOT_FOUND ? fail("no user %s", user) :
+		    fail("cannot look up user %s", user);
+	if (crypto_random_base62(plain, TOKEN_RANDOM) != 0)
+		return fail("random generator failed");
+	plain[TOKEN_RANDOM] = '\0';
+	if (crypto_sha256_hex(plain, TOKEN_RANDOM, hash) != 0 ||
+	    db_admin_token_add(db, uid, name, hash, days, &tid) != DB_OK) {
+		crypto_wipe(plain, sizeof(plain));
+		return fail("cannot store the token (see above)");
+	}
+	printf("%llu|%s\n", (unsigned long long)tid, plain);
+	crypto_wipe(plain, sizeof(plain));
+	return 0;
+}
+
+static int
+cmd_token_revoke(struct db *db, const char *arg)
+{
+	uint64_t id;
+	enum db_status rc;
+
+	if (parse_decimal_id(arg, strlen(arg), &id) != 0)
+		return fail("token-revoke needs a token id, not %s", arg);
+	rc = db_admin_token_delete(db, id);
+	if (rc == DB_NOT_FOUND)
+		return fail("no token %s", arg);
+	if (rc != DB_OK)
+		return fail("cannot revoke token %s (see above)", arg);
+	printf("revoked token %s\n", arg);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct config cfg;
+	const char *cmd, *dir;
+	char err[512];
+	struct db *db;
+	int rc;
+
+	log_set_program("apikeys-admin");
+	if (argc < 2)
+		return usage();
+	cmd = argv[1];
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
+	    strcmp(cmd, "-h") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0) {
+		puts(PACKAGE_STRING);
+		return 0;
+	}
+	if (strcmp(cmd, "migrate") != 0 && strcmp(cmd, "user-add") != 0 &&
+	    strcmp(cmd, "token-issue") != 0 && strcmp(cmd, "token-revoke") != 0)
+		return fail("unknown command %s (try apikeys-admin help)", cmd);
+	if (config_load(&cfg, 0, err, sizeof(err)) != CONFIG_OK)
+		return fail("%s", err);
+	db = db_open(&cfg, DB_FLAG_MULTI_STATEMENTS | DB_FLAG_LAZY);
+	if (db == NULL)
+		return fail("out of memory");
+	if (db_connect(db) != DB_OK) {
+		db_close(db);
+		return fail("cannot connect to the database %s (see above)", cfg.db_name);
+	}
+	if (strcmp(cmd, "migrate") == 0) {
+		dir = getenv("APIKEYS_MIGRATIONS_DIR");
+		if (dir == NULL || *dir == '\0')
+			dir = APIKEYS_MIGRATIONS_DIR;
+		if (argc == 4 && strcmp(argv[2], "--dir") == 0)
+			dir = argv[3];
+		rc = argc == 2 || (argc == 4 && dir == argv[3]) ?
+		    cmd_migrate(db, dir) : usage();
+	} else if (strcmp(cmd, "user-add") == 0)
+		rc = cmd_user_add(db, argc - 2, argv + 2);
+	else if (strcmp(cmd, "token-issue") == 0)
+		rc = cmd_token_issue(db, argc - 2, argv + 2);
+	else
+		rc = argc == 3 ? cmd_token_revoke(db, argv[2]) : usage();
+	db_close(db);
+	config_wipe(&cfg);
+	return rc;
+}

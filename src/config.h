@@ -1,0 +1,68 @@
+/* config.h: the service's settings: defaults, then an optional file, then the environment. */
+#ifndef APIKEYS_CONFIG_H
+#define APIKEYS_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_STR_MAX 256
+
+struct config {
+	char		db_host[CONFIG_STR_MAX];
+	unsigned	db_port;
+	char		db_socket[CONFIG_STR_MAX];	/* empty: use host and port */
+	char		db_user[CONFIG_STR_MAX];
+	char		db_password[CONFIG_STR_MAX];
+	char		db_name[CONFIG_STR_MAX];
+	unsigned	db_timeout;		/* seconds: connect, read, write, lock waits */
+	unsigned	db_sync_wait;		/* Galera wsrep_sync_wait for reads; 0 = off */
+	char		base_path[CONFIG_STR_MAX];	/* "" or "/api": no trailing slash */
+	char		pepper[CONFIG_STR_MAX];	/* keys the stored secret hashes */
+	unsigned	insecure_dev;		/* allows running without a pepper */
+	unsigned	max_body;		/* bytes of request body accepted */
+	unsigned	max_keys;		/* live keys per user (create) */
+	char		verify_token[CONFIG_STR_MAX];	/* empty: verify needs no bearer */
+	unsigned	require_verified_email;
+};
+
+enum config_err {
+	CONFIG_OK = 0,
+	CONFIG_ERR_FILE,	/* the file could not be read */
+	CONFIG_ERR_PERMS,	/* the file holds a secret and others can read it */
+	CONFIG_ERR_SYNTAX,	/* a line is not KEY=VALUE */
+	CONFIG_ERR_UNKNOWN,	/* a key that is not a setting */
+	CONFIG_ERR_VALUE,	/* a value out of range or too long */
+	CONFIG_ERR_PEPPER	/* no usable pepper and no development switch */
+};
+
+/* Sets every default.  Cannot fail. */
+void config_defaults(struct config *);
+
+/*
+ * Applies "KEY=VALUE" lines from buf (len bytes, need not be NUL-terminated):
+ * blank lines and lines starting with '#' are skipped, whitespace around key
+ * and value is trimmed, one pair of matching quotes around the value is
+ * removed.  On error returns the code and writes a one-line reason (never a
+ * value) to err.  *has_secret is set when a password or pepper was given.
+ */
+enum config_err config_parse(struct config *, const char *buf, size_t len,
+    int *has_secret, char *err, size_t errlen);
+
+/* Applies one setting by name; the same rules as a file line. */
+enum config_err config_set(struct config *, const char *key, const char *value,
+    char *err, size_t errlen);
+
+/*
+ * The whole load: defaults, then the file named by APIKEYS_CONFIG (refused if
+ * it holds a password or pepper and is readable by group or others), then
+ * every APIKEYS_* environment variable, then the checks (pepper).
+ * need_pepper is 0 for tools that never hash a secret.
+ */
+enum config_err config_load(struct config *, int need_pepper, char *err, size_t errlen);
+
+/* A short description of an error code.  Static storage; cannot fail. */
+const char *config_strerror(enum config_err);
+
+/* Wipes the secrets held in the settings. */
+void config_wipe(struct config *);
+
+#endif

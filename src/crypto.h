@@ -1,0 +1,36 @@
+/* crypto.h: random key material, keyed hashes and constant-time comparison (the only OpenSSL user). */
+#ifndef APIKEYS_CRYPTO_H
+#define APIKEYS_CRYPTO_H
+
+#include <stddef.h>
+
+#define CRYPTO_HEX_SHA256	64	/* hex digits of a SHA-256 digest */
+
+/*
+ * Fills out[0..n-1] with characters of [A-Za-z0-9] drawn from OpenSSL's
+ * CSPRNG by rejection sampling, so every character is equally likely.  Does
+ * not NUL-terminate.  Returns 0, or -1 if the generator failed (out is then
+ * wiped).
+ */
+int crypto_random_base62(char *out, size_t n);
+
+/* Fills buf with n bytes from the CSPRNG.  Returns 0 or -1. */
+int crypto_random_bytes(void *buf, size_t n);
+
+/*
+ * Writes the lowercase hex HMAC-SHA-256 of msg under key, NUL-terminated, to
+ * out (CRYPTO_HEX_SHA256 + 1 bytes).  Returns 0 or -1.
+ */
+int crypto_hmac_sha256_hex(const void *key, size_t keylen, const void *msg,
+    size_t msglen, char out[CRYPTO_HEX_SHA256 + 1]);
+
+/* Writes the lowercase hex SHA-256 of msg, NUL-terminated.  Returns 0 or -1. */
+int crypto_sha256_hex(const void *msg, size_t len, char out[CRYPTO_HEX_SHA256 + 1]);
+
+/* 1 if a and b hold the same n bytes; the time depends on n only. */
+int crypto_equal(const void *a, const void *b, size_t n);
+
+/* Overwrites n bytes in a way the compiler cannot drop.  Cannot fail. */
+void crypto_wipe(void *p, size_t n);
+
+#endif

@@ -1,0 +1,549 @@
+/* db.c: the responder's prepared statements over one persistent connection that heals itself. */
+#include "ac-config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include "crypto.h"
+#include "db_internal.h"
+#include "log.h"
+#include "timeutil.h"
+
+#define TX_ATTEMPTS	5	/* tries of a transaction that hit a deadlock */
+
+#define TOKEN_COLUMNS \
+	"SELECT t.id, t.tokenable_id, t.token, " \
+	"t.last_used_at IS NULL OR t.last_used_at < NOW() - INTERVAL 60 SECOND, " \
+	"u.email_verified_at IS NOT NULL " \
+	"FROM personal_access_tokens t JOIN users u ON u.id = t.tokenable_id " \
+	"WHERE t.tokenable_type = 'App\\\\Models\\\\User' " \
+	"AND (t.expires_at IS NULL OR t.expires_at > NOW()) "
+
+static const char *const stmt_sql[ST__MAX] = {
+	[ST_TOKEN_BY_ID] = TOKEN_COLUMNS "AND t.id = ?",
+	[ST_TOKEN_BY_HASH] = TOKEN_COLUMNS "AND t.token = ?",
+	[ST_TOKEN_TOUCH] =
+	    "UPDATE personal_access_tokens SET last_used_at = NOW(), updated_at = NOW() "
+	    "WHERE id = ? AND (last_used_at IS NULL "
+	    "OR last_used_at < NOW() - INTERVAL 60 SECOND)",
+	[ST_USER_LOCK] = "SELECT id FROM users WHERE id = ? FOR UPDATE",
+	[ST_KEYS_DELETE_USER] = "DELETE FROM api_keys WHERE user_id = ?",
+	[ST_KEY_INSERT] =
+	    "INSERT INTO api_keys (user_id, `key`, secret_hash, permissions, "
+	    "expires_at, created_at, updated_at) "
+	    "VALUES (?, ?, ?, '[]', NOW() + INTERVAL 1 YEAR, NOW(), NOW())",
+	[ST_KEY_FIND_OWNED] =
+	    "SELECT id, user_id, `key`, permissions, expires_at, created_at, updated_at "
+	    "FROM api_keys WHERE id = ? AND user_id = ?",
+};
+
+void
+db_bind_u64(MYSQL_BIND *b, uint64_t *v)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_LONGLONG;
+	b->buffer = v;
+	b->is_unsigned = 1;
+}
+
+void
+db_bind_in_str(MYSQL_BIND *b, const char *s, size_t len)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_STRING;
+	b->buffer = (void *)(uintptr_t)s;
+	b->buffer_length = (unsigned long)len;
+}
+
+void
+db_bind_out_str(MYSQL_BIND *b, char *buf, size_t size, unsigned long *len, my_bool *null)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_STRING;
+	b->buffer = buf;
+	b->buffer_length = (unsigned long)size;
+	b->length = len;
+	b->is_null = null;
+}
+
+void
+db_bind_out_int(MYSQL_BIND *b, int *v, my_bool *null)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_LONG;
+	b->buffer = v;
+	b->is_null = null;
+}
+
+void
+db_bind_out_time(MYSQL_BIND *b, MYSQL_TIME *t, my_bool *null)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_TIMESTAMP;
+	b->buffer = t;
+	b->is_null = null;
+}
+
+int64_t
+db_time_epoch(const MYSQL_TIME *t, my_bool null)
+{
+	struct civil_time c;
+
+	if (null)
+		return DB_TIME_NULL;
+	c.year = (int)t->year;
+	c.month = (int)t->month;
+	c.day = (int)t->day;
+	c.hour = (int)t->hour;
+	c.minute = (int)t->minute;
+	c.second = (int)t->second;
+	return time_from_civil(&c);
+}
+
+/* Errors after which the connection (and its statements) cannot be used. */
+static int
+is_connection_error(unsigned err)
+{
+	switch (err) {
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+	case CR_SERVER_LOST_EXTENDED:
+	case ER_UNKNOWN_STMT_HANDLER:
+	case ER_CONNECTION_KILLED:
+	case ER_SERVER_SHUTDOWN:
+	case ER_QUERY_INTERRUPTED:
+	case 4031:	/* ER_CLIENT_INTERACTION_TIMEOUT */
+		return 1;
+	}
+	return 0;
+}
+
+/* Errors that a whole transaction may retry. */
+static int
+is_retryable(unsigned err)
+{
+	return err == ER_LOCK_DEADLOCK || err == ER_LOCK_WAIT_TIMEOUT ||
+	    err == 1180 /* ER_ERROR_DURING_COMMIT: Galera certification */;
+}
+
+void
+db_log_error(struct db *db, const char *what)
+{
+	if (db->conn == NULL) {
+		log_error("database: %s: not connected", what);
+		return;
+	}
+	/* A duplicate-entry message quotes the value: keep it out of the log. */
+	if (mysql_errno(db->conn) == ER_DUP_ENTRY)
+		log_error("database: %s: duplicate entry (error %u)", what,
+		    mysql_errno(db->conn));
+	else
+		log_error("database: %s: %s (error %u)", what,
+		    mysql_error(db->conn), mysql_errno(db->conn));
+}
+
+static void
+db_disconnect(struct db *db)
+{
+	int i;
+
+	for (i = 0; i < ST__MAX; i++) {
+		if (db->st[i] != NULL)
+			mysql_stmt_close(db->st[i]);
+		db->st[i] = NULL;
+	}
+	if (db->conn != NULL)
+		mysql_close(db->conn);
+	db->conn = NULL;
+	db->in_tx = 0;
+}
+
+enum db_status
+db_connect(struct db *db)
+{
+	const struct config *c = db->cfg;
+	unsigned timeout = c->db_timeout;
+	my_bool off = 0;
+	char init[256];
+	unsigned long flags = 0;
+	int i;
+
+	if (db->conn != NULL)
+		return DB_OK;
+	if ((db->conn = mysql_init(NULL)) == NULL) {
+		log_error("database: out of memory");
+		return DB_UNAVAILABLE;
+	}
+	/* Session settings applied on every (re)connect: UTC times, strict
+	 * SQL, and lock waits bounded well below the web server's timeout. */
+	snprintf(init, sizeof(init),
+	    "SET time_zone = '+00:00', "
+	    "sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
+	    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "
+	    "innodb_lock_wait_timeout = %u, lock_wait_timeout = %u%s",
+	    timeout, timeout, c->db_sync_wait ? ", wsrep_sync_wait = 1" : "");
+	mysql_options(db->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(db->conn, MYSQL_OPT_READ_TIMEOUT, &timeout);
+	mysql_options(db->conn, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
+	mysql_options(db->conn, MYSQL_OPT_RECONNECT, &off);
+	mysql_options(db->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(db->conn, MYSQL_INIT_COMMAND, init);
+	if (db->flags & DB_FLAG_MULTI_STATEMENTS)
+		flags |= CLIENT_MULTI_STATEMENTS;
+
+	db->round_trips++;
+	if (mysql_real_connect(db->conn, c->db_socket[0] ? NULL : c->db_host,
+	    c->db_user, c->db_password, c->db_name, c->db_port,
+	    c->db_socket[0] ? c->db_socket : NULL, flags) == NULL) {
+		db_log_error(db, "connect");
+		db_disconnect(db);
+		return DB_UNAVAILABLE;
+	}
+	if (db->flags & DB_FLAG_MULTI_STATEMENTS)
+		return DB_OK;	/* the admin tool prepares what it needs */
+	for (i = 0; i < ST__MAX; i++) {
+		db->st[i] = mysql_stmt_init(db->conn);
+		if (db->st[i] == NULL ||
+		    mysql_stmt_prepare(db->st[i], stmt_sql[i], strlen(stmt_sql[i])) != 0) {
+			log_error("database: prepare statement %d: %s", i,
+			    db->st[i] ? mysql_stmt_error(db->st[i]) : "out of memory");
+			db_disconnect(db);
+			return DB_UNAVAILABLE;
+		}
+	}
+	db->round_trips += ST__MAX;
+	return DB_OK;
+}
+
+struct db *
+db_open(const struct config *cfg, int flags)
+{
+	struct db *db;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return NULL;
+	db->cfg = cfg;
+	db->flags = flags;
+	if (!(flags & DB_FLAG_LAZY))
+		(void)db_connect(db);
+	return db;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	db_disconnect(db);
+	free(db);
+}
+
+unsigned long
+db_round_trips(const struct db *db)
+{
+	return db->round_trips;
+}
+
+MYSQL_STMT *
+db_prepare(struct db *db, const char *sql)
+{
+	MYSQL_STMT *st;
+
+	if (db_connect(db) != DB_OK)
+		return NULL;
+	if ((st = mysql_stmt_init(db->conn)) == NULL)
+		return NULL;
+	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+		log_error("database: prepare: %s (error %u)", mysql_stmt_error(st),
+		    mysql_stmt_errno(st));
+		mysql_stmt_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* One execution; no retry.  *err gets the server's error number. */
+static enum db_status
+run_once(struct db *db, MYSQL_STMT *st, MYSQL_BIND *params, MYSQL_BIND *results,
+    unsigned long long *affected, unsigned *err)
+{
+	enum db_status rc = DB_OK;
+	int f;
+
+	*err = 0;
+	db->round_trips++;
+	if ((params != NULL && mysql_stmt_bind_param(st, params) != 0) ||
+	    mysql_stmt_execute(st) != 0)
+		goto fail;
+	if (affected != NULL)
+		*affected = mysql_stmt_affected_rows(st);
+	if (results == NULL)
+		return DB_OK;
+	if (mysql_stmt_bind_result(st, results) != 0)
+		goto fail;
+	f = mysql_stmt_fetch(st);
+	if (f == MYSQL_NO_DATA)
+		rc = DB_NOT_FOUND;
+	else if (f == MYSQL_DATA_TRUNCATED) {
+		log_error("database: a column is larger than its buffer");
+		rc = DB_ERROR;
+	} else if (f != 0)
+		goto fail;
+	mysql_stmt_free_result(st);
+	return rc;
+fail:
+	*err = mysql_stmt_errno(st);
+	if (*err == ER_DUP_ENTRY)
+		log_error("database: duplicate entry (error %u)", *err);
+	else
+		log_error("database: %s (error %u)", mysql_stmt_error(st), *err);
+	mysql_stmt_free_result(st);
+	mysql_stmt_reset(st);
+	return is_connection_error(*err) ? DB_UNAVAILABLE : DB_ERROR;
+}
+
+enum db_status
+db_run(struct db *db, MYSQL_STMT *st, MYSQL_BIND *params, MYSQL_BIND *results,
+    unsigned long long *affected, int *retry)
+{
+	enum db_status rc;
+	unsigned err;
+
+	if (retry != NULL)
+		*retry = 0;
+	rc = run_once(db, st, params, results, affected, &err);
+	if (rc == DB_ERROR && retry != NULL)
+		*retry = is_retryable(err);
+	return rc;
+}
+
+/*
+ * Runs one of the prepared statements, connecting first if needed.  Outside
+ * a transaction, a lost connection (the server restarted, or dropped an idle
+ * client) is healed by one reconnect and a second try, so the client sees
+ * no error at all.
+ */
+static enum db_status
+run_prepared(struct db *db, enum stmt_id id, MYSQL_BIND *params, MYSQL_BIND *results,
+    unsigned long long *affected, int *retry)
+{
+	enum db_status rc;
+	int attempt, in_tx;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (db_connect(db) != DB_OK)
+			return DB_UNAVAILABLE;
+		rc = db_run(db, db->st[id], params, results, affected, retry);
+		if (rc != DB_UNAVAILABLE)
+			return rc;
+		/* The transaction died with the connection: never redo half
+		 * of it on a new one. */
+		in_tx = db->in_tx;
+		db_disconnect(db);
+		if (in_tx)
+			break;
+	}
+	return DB_UNAVAILABLE;
+}
+
+static enum db_status
+token_fetch(struct db *db, enum stmt_id id, MYSQL_BIND *param, struct db_token *t)
+{
+	MYSQL_BIND res[5];
+	unsigned long hashlen = 0;
+	my_bool hnull = 0, snull = 0, vnull = 0;
+	enum db_status rc;
+
+	memset(t, 0, sizeof(*t));
+	db_bind_u64(&res[0], &t->id);
+	db_bind_u64(&res[1], &t->user_id);
+	db_bind_out_str(&res[2], t->hash, sizeof(t->hash), &hashlen, &hnull);
+	db_bind_out_int(&res[3], &t->stale, &snull);
+	db_bind_out_int(&res[4], &t->email_verified, &vnull);
+	rc = run_prepared(db, id, param, res, NULL, NULL);
+	if (rc == DB_OK) {
+		if (hnull || hashlen != DB_HASH_HEX)
+			return DB_NOT_FOUND;	/* not a Sanctum hash: cannot match */
+		t->hash[DB_HASH_HEX] = '\0';
+	}
+	return rc;
+}
+
+enum db_status
+db_token_by_id(struct db *db, uint64_t id, struct db_token *t)
+{
+	MYSQL_BIND p[1];
+
+	db_bind_u64(&p[0], &id);
+	return token_fetch(db, ST_TOKEN_BY_ID, p, t);
+}
+
+enum db_status
+db_token_by_hash(struct db *db, const char *hash, struct db_token *t)
+{
+	MYSQL_BIND p[1];
+
+	db_bind_in_str(&p[0], hash, strlen(hash));
+	return token_fetch(db, ST_TOKEN_BY_HASH, p, t);
+}
+
+enum db_status
+db_token_touch(struct db *db, uint64_t id)
+{
+	MYSQL_BIND p[1];
+
+	db_bind_u64(&p[0], &id);
+	return run_prepared(db, ST_TOKEN_TOUCH, p, NULL, NULL, NULL);
+}
+
+static enum db_status
+tx_begin(struct db *db)
+{
+	int attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (db_connect(db) != DB_OK)
+			return DB_UNAVAILABLE;
+		db->round_trips++;
+		if (mysql_real_query(db->conn, "START TRANSACTION", 17) == 0) {
+			db->in_tx = 1;
+			return DB_OK;
+		}
+		db_log_error(db, "start transaction");
+		if (!is_connection_error(mysql_errno(db->conn)))
+			return DB_ERROR;
+		db_disconnect(db);
+	}
+	return DB_UNAVAILABLE;
+}
+
+static enum db_status
+tx_end(struct db *db, int commit, int *retry)
+{
+	enum db_status rc = DB_OK;
+
+	if (db->conn == NULL)
+		return DB_UNAVAILABLE;
+	db->round_trips++;
+	if (commit ? mysql_commit(db->conn) : mysql_rollback(db->conn)) {
+		unsigned err = mysql_errno(db->conn);
+
+		db_log_error(db, commit ? "commit" : "rollback");
+		if (retry != NULL)
+			*retry = is_retryable(err);
+		if (is_connection_error(err)) {
+			db_disconnect(db);
+			return DB_UNAVAILABLE;
+		}
+		rc = DB_ERROR;
+	}
+	db->in_tx = 0;
+	return rc;
+}
+
+/* Sleeps a few random milliseconds, longer on each attempt, so that two
+ * transactions that deadlocked do not collide again in step. */
+static void
+backoff(int attempt)
+{
+	unsigned char r = 0;
+	struct timespec ts;
+
+	(void)crypto_random_bytes(&r, 1);
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)(1 + attempt * 4 + r % 8) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+enum db_status
+db_key_replace(struct db *db, uint64_t user_id, const char *key,
+    const char *secret_hash, uint64_t *new_id)
+{
+	MYSQL_BIND p[3], lockres[1];
+	uint64_t locked_id = 0;
+	enum db_status rc = DB_ERROR;
+	int attempt, retry = 0;
+
+	db_bind_u64(&lockres[0], &locked_id);
+	for (attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
+		if (attempt > 0)
+			backoff(attempt);
+		if ((rc = tx_begin(db)) != DB_OK)
+			return rc;
+		retry = 0;
+		db_bind_u64(&p[0], &user_id);
+		rc = run_prepared(db, ST_USER_LOCK, p, lockres, NULL, &retry);
+		if (rc == DB_OK)
+			rc = run_prepared(db, ST_KEYS_DELETE_USER, p, NULL, NULL, &retry);
+		if (rc == DB_OK) {
+			db_bind_in_str(&p[1], key, strlen(key));
+			db_bind_in_str(&p[2], secret_hash, strlen(secret_hash));
+			rc = run_prepared(db, ST_KEY_INSERT, p, NULL, NULL, &retry);
+		}
+		if (rc == DB_OK) {
+			*new_id = mysql_stmt_insert_id(db->st[ST_KEY_INSERT]);
+			rc = tx_end(db, 1, &retry);
+			if (rc == DB_OK)
+				return DB_OK;
+		} else if (db->conn != NULL)
+			(void)tx_end(db, 0, NULL);
+		if (rc == DB_UNAVAILABLE || !retry)
+			return rc;
+	}
+	log_error("database: generate gave up after %d deadlocks", TX_ATTEMPTS);
+	return DB_ERROR;
+}
+
+enum db_status
+db_key_find_owned(struct db *db, uint64_t id, uint64_t user_id, struct db_key *k)
+{
+	MYSQL_BIND p[2], res[7];
+	MYSQL_TIME exp, cre, upd;
+	unsigned long keylen = 0, permlen = 0;
+	my_bool knull = 0, pnull = 0, enull = 0, cnull = 0, unull = 0;
+	enum db_status rc;
+
+	memset(k, 0, sizeof(*k));
+	db_bind_u64(&p[0], &id);
+	db_bind_u64(&p[1], &user_id);
+	db_bind_u64(&res[0], &k->id);
+	db_bind_u64(&res[1], &k->user_id);
+	db_bind_out_str(&res[2], k->key, sizeof(k->key) - 1, &keylen, &knull);
+	db_bind_out_str(&res[3], k->permissions, sizeof(k->permissions) - 1, &permlen, &pnull);
+	db_bind_out_time(&res[4], &exp, &enull);
+	db_bind_out_time(&res[5], &cre, &cnull);
+	db_bind_out_time(&res[6], &upd, &unull);
+	rc = run_prepared(db, ST_KEY_FIND_OWNED, p, res, NULL, NULL);
+	if (rc != DB_OK)
+		return rc;
+	k->key[keylen] = '\0';
+	if (pnull)
+		strcpy(k->permissions, "[]");
+	else
+		k->permissions[permlen] = '\0';
+	k->expires_at = db_time_epoch(&exp, enull);
+	k->created_at = db_time_epoch(&cre, cnull);
+	k->updated_at = db_time_epoch(&upd, unull);
+	return DB_OK;
+}
+
+const char *
+db_strerror(enum db_status s)
+{
+	switch (s) {
+	case DB_OK:		return "ok";
+	case DB_NOT_FOUND:	return "not found";
+	case DB_UNAVAILABLE:	return "database unavailable";
+	case DB_ERROR:		return "database error";
+	}
+	return "unknown";
+}

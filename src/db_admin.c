@@ -1,0 +1,159 @@
+/* db_admin.c: the admin tool's queries: schema files, migrations record, users and tokens. */
+#include "ac-config.h"
+
+#include <string.h>
+
+#include "db_admin.h"
+#include "db_internal.h"
+#include "log.h"
+#include "request.h"
+
+/* Prepares, runs and closes one statement. */
+static enum db_status
+adhoc(struct db *db, const char *sql, MYSQL_BIND *params, MYSQL_BIND *results,
+    unsigned long long *affected, uint64_t *insert_id)
+{
+	MYSQL_STMT *st;
+	enum db_status rc;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return db->conn == NULL ? DB_UNAVAILABLE : DB_ERROR;
+	rc = db_run(db, st, params, results, affected, NULL);
+	if (rc == DB_OK && insert_id != NULL)
+		*insert_id = mysql_stmt_insert_id(st);
+	mysql_stmt_close(st);
+	return rc;
+}
+
+enum db_status
+db_admin_exec(struct db *db, const char *sql, size_t len)
+{
+	MYSQL_RES *res;
+	int more;
+
+	if (db_connect(db) != DB_OK)
+		return DB_UNAVAILABLE;
+	if (mysql_real_query(db->conn, sql, (unsigned long)len) != 0) {
+		db_log_error(db, "schema statement");
+		return DB_ERROR;
+	}
+	do {
+		if ((res = mysql_store_result(db->conn)) != NULL)
+			mysql_free_result(res);
+		else if (mysql_field_count(db->conn) != 0) {
+			db_log_error(db, "schema result");
+			return DB_ERROR;
+		}
+		more = mysql_next_result(db->conn);
+		if (more > 0) {
+			db_log_error(db, "schema statement");
+			return DB_ERROR;
+		}
+	} while (more == 0);
+	return DB_OK;
+}
+
+enum db_status
+db_admin_migrations_init(struct db *db)
+{
+	static const char sql[] =
+	    "CREATE TABLE IF NOT EXISTS `apikeys_migrations` ("
+	    "`version` int unsigned NOT NULL, "
+	    "`name` varchar(255) NOT NULL, "
+	    "`applied_at` timestamp NULL DEFAULT NULL, "
+	    "PRIMARY KEY (`version`)"
+	    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci";
+
+	return db_admin_exec(db, sql, sizeof(sql) - 1);
+}
+
+enum db_status
+db_admin_migration_applied(struct db *db, unsigned version, int *applied)
+{
+	MYSQL_BIND p[1], r[1];
+	uint64_t v = version, got = 0;
+	enum db_status rc;
+
+	db_bind_u64(&p[0], &v);
+	db_bind_u64(&r[0], &got);
+	rc = adhoc(db, "SELECT version FROM apikeys_migrations WHERE version = ?",
+	    p, r, NULL, NULL);
+	*applied = rc == DB_OK;
+	return rc == DB_NOT_FOUND ? DB_OK : rc;
+}
+
+enum db_status
+db_admin_migration_record(struct db *db, unsigned version, const char *name)
+{
+	MYSQL_BIND p[2];
+	uint64_t v = version;
+
+	db_bind_u64(&p[0], &v);
+	db_bind_in_str(&p[1], name, strlen(name));
+	return adhoc(db, "INSERT INTO apikeys_migrations (version, name, applied_at) "
+	    "VALUES (?, ?, NOW())", p, NULL, NULL, NULL);
+}
+
+enum db_status
+db_admin_user_add(struct db *db, const char *email, const char *name, int verified,
+    uint64_t *id)
+{
+	MYSQL_BIND p[2];
+
+	db_bind_in_str(&p[0], name, strlen(name));
+	db_bind_in_str(&p[1], email, strlen(email));
+	/* "!" is no bcrypt hash: the account cannot log in with a password. */
+	return adhoc(db, verified ?
+	    "INSERT INTO users (name, email, email_verified_at, password, created_at, "
+	    "updated_at) VALUES (?, ?, NOW(), '!', NOW(), NOW())" :
+	    "INSERT INTO users (name, email, password, created_at, updated_at) "
+	    "VALUES (?, ?, '!', NOW(), NOW())", p, NULL, NULL, id);
+}
+
+enum db_status
+db_admin_user_find(struct db *db, const char *id_or_email, uint64_t *id)
+{
+	MYSQL_BIND p[1], r[1];
+	uint64_t want;
+
+	db_bind_u64(&r[0], id);
+	if (parse_decimal_id(id_or_email, strlen(id_or_email), &want) == 0) {
+		db_bind_u64(&p[0], &want);
+		return adhoc(db, "SELECT id FROM users WHERE id = ?", p, r, NULL, NULL);
+	}
+	db_bind_in_str(&p[0], id_or_email, strlen(id_or_email));
+	return adhoc(db, "SELECT id FROM users WHERE email = ?", p, r, NULL, NULL);
+}
+
+enum db_status
+db_admin_token_add(struct db *db, uint64_t user, const char *name, const char *hash,
+    unsigned expires_days, uint64_t *id)
+{
+	MYSQL_BIND p[5];
+	uint64_t days = expires_days;
+
+	db_bind_u64(&p[0], &user);
+	db_bind_in_str(&p[1], name, strlen(name));
+	db_bind_in_str(&p[2], hash, strlen(hash));
+	db_bind_u64(&p[3], &days);
+	db_bind_u64(&p[4], &days);
+	return adhoc(db, "INSERT INTO personal_access_tokens (tokenable_type, "
+	    "tokenable_id, name, token, abilities, expires_at, created_at, updated_at) "
+	    "VALUES ('App\\\\Models\\\\User', ?, ?, ?, '[\"*\"]', "
+	    "IF(? = 0, NULL, NOW() + INTERVAL ? DAY), NOW(), NOW())", p, NULL, NULL, id);
+}
+
+enum db_status
+db_admin_token_delete(struct db *db, uint64_t id)
+{
+	MYSQL_BIND p[1];
+	unsigned long long affected = 0;
+	enum db_status rc;
+
+	db_bind_u64(&p[0], &id);
+	rc = adhoc(db, "DELETE FROM personal_access_tokens WHERE id = ?", p, NULL,
+	    &affected, NULL);
+	if (rc == DB_OK && affected == 0)
+		rc = DB_NOT_FOUND;
+	return rc;
+}

@@ -1,0 +1,38 @@
+/* db_admin.h: the queries of the admin tool (schema migrations, users, bearer tokens). */
+#ifndef APIKEYS_DB_ADMIN_H
+#define APIKEYS_DB_ADMIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+/* Runs a file of SQL statements (the handle needs DB_FLAG_MULTI_STATEMENTS),
+ * reading every result; stops at the first error, which it logs. */
+enum db_status db_admin_exec(struct db *, const char *sql, size_t len);
+
+/* Creates the table that records applied migrations if it is missing. */
+enum db_status db_admin_migrations_init(struct db *);
+
+/* Sets *applied to 1 if migration version is recorded. */
+enum db_status db_admin_migration_applied(struct db *, unsigned version, int *applied);
+
+/* Records migration version (name is its file name). */
+enum db_status db_admin_migration_record(struct db *, unsigned version, const char *name);
+
+/* Adds a user with an unusable password; DB_ERROR if the email is taken. */
+enum db_status db_admin_user_add(struct db *, const char *email, const char *name,
+    int verified, uint64_t *id);
+
+/* Finds a user by decimal id or by email. */
+enum db_status db_admin_user_find(struct db *, const char *id_or_email, uint64_t *id);
+
+/* Stores a Sanctum token row for user (hash: hex SHA-256 of the plaintext);
+ * expires_days 0 means it never expires. */
+enum db_status db_admin_token_add(struct db *, uint64_t user, const char *name,
+    const char *hash, unsigned expires_days, uint64_t *id);
+
+/* Deletes a token row, as Sanctum's revoke does.  DB_NOT_FOUND if none. */
+enum db_status db_admin_token_delete(struct db *, uint64_t id);
+
+#endif

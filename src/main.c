@@ -1,0 +1,171 @@
+/* main.c: start-up (settings, database, signals) and the FastCGI accept loop of apikeys.fcgi. */
+#include "ac-config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "log.h"
+#include "request.h"
+#include "response.h"
+#include "router.h"
+
+extern char **environ;
+
+static volatile sig_atomic_t stop_requested;
+
+/* SIGTERM (mod_fcgid, spawn-fcgi supervisors) and SIGUSR1 (libfcgi's own
+ * graceful-restart signal): finish the current request, then leave. */
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	FCGX_ShutdownPending();
+}
+
+static int
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a blocked accept() must return so the loop can end. */
+	sa.sa_handler = on_stop;
+	if (sigaction(SIGTERM, &sa, NULL) == -1 || sigaction(SIGUSR1, &sa, NULL) == -1)
+		return -1;
+	sa.sa_handler = SIG_IGN;	/* a client that went away is not fatal */
+	return sigaction(SIGPIPE, &sa, NULL);
+}
+
+static ssize_t
+fcgx_reader(void *ctx, char *buf, size_t n)
+{
+	int want = n > 65536 ? 65536 : (int)n;
+
+	return FCGX_GetStr(buf, want, (FCGX_Stream *)ctx);
+}
+
+static ssize_t
+stdio_reader(void *ctx, char *buf, size_t n)
+{
+	return (ssize_t)fread(buf, 1, n, (FILE *)ctx);
+}
+
+/* Answers one request end to end; out receives the whole CGI response. */
+static void
+serve(struct app *app, char *const *envp, request_reader *reader, void *in,
+    int (*write_out)(void *, const char *, size_t), void *out)
+{
+	struct request req;
+	char *resp = NULL;
+	size_t len = 0;
+
+	if (request_init(&req, envp) != 0 ||
+	    request_read_body(&req, reader, in, app->cfg->max_body) != 0) {
+		log_error("out of memory reading a request");
+		response_error(&req.res, 500, MSG_SERVER_ERROR);
+	} else
+		router_dispatch(app, &req);
+	resp = response_render(&req.res, &len);
+	if (resp != NULL) {
+		if (write_out(out, resp, len) != 0)
+			log_warn("client went away before the response was sent");
+		crypto_wipe(resp, len);
+		free(resp);
+	} else
+		log_error("out of memory rendering a response");
+	request_free(&req);
+}
+
+static int
+fcgx_write(void *out, const char *buf, size_t len)
+{
+	return FCGX_PutStr(buf, (int)len, (FCGX_Stream *)out) == (int)len ? 0 : -1;
+}
+
+static int
+stdio_write(void *out, const char *buf, size_t len)
+{
+	return fwrite(buf, 1, len, (FILE *)out) == len && fflush(out) == 0 ? 0 : -1;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: apikeys.fcgi\n"
+	    "  Run by a FastCGI server (mod_fcgid, lighttpd, spawn-fcgi) with the\n"
+	    "  listening socket on standard input; run as a CGI program it answers\n"
+	    "  one request.  Settings come from APIKEYS_* environment variables and\n"
+	    "  the optional file named by APIKEYS_CONFIG; see apikeys.fcgi(8).\n");
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct config cfg;
+	struct app app;
+	FCGX_Request fr;
+	char err[512];
+	enum config_err cerr;
+	unsigned long served = 0;
+
+	log_set_program("apikeys.fcgi");
+	if (argc > 1) {
+		usage();
+		return strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ? 0 : 2;
+	}
+	if ((cerr = config_load(&cfg, 1, err, sizeof(err))) != CONFIG_OK) {
+		log_error("refusing to start: %s", err);
+		return 1;
+	}
+	if (cfg.insecure_dev && strlen(cfg.pepper) == 0)
+		log_warn("APIKEYS_INSECURE_DEV is set: secrets are hashed without a pepper");
+	if (install_signals() != 0) {
+		log_error("cannot install signal handlers: %s", strerror(errno));
+		return 1;
+	}
+	response_library_init();
+	app.cfg = &cfg;
+	/* Connect now so that the first request does not pay for it; if the
+	 * server is down, requests answer 503 and reconnect by themselves. */
+	if ((app.db = db_open(&cfg, 0)) == NULL) {
+		log_error("out of memory");
+		return 1;
+	}
+
+	if (FCGX_IsCGI()) {
+		/* Plain CGI: one request from the environment and stdin. */
+		serve(&app, environ, stdio_reader, stdin, stdio_write, stdout);
+		db_close(app.db);
+		config_wipe(&cfg);
+		return 0;
+	}
+
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		log_error("cannot initialise libfcgi");
+		return 1;
+	}
+	while (!stop_requested && FCGX_Accept_r(&fr) >= 0) {
+		serve(&app, fr.envp, fcgx_reader, fr.in, fcgx_write, fr.out);
+		/* fr.envp points into libfcgi's buffers: nothing of it is
+		 * kept past this call. */
+		FCGX_Finish_r(&fr);
+		served++;
+	}
+	log_info("exiting after %lu requests", served);
+	FCGX_Free(&fr, 1);
+	db_close(app.db);
+	config_wipe(&cfg);
+	return 0;
+}

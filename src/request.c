@@ -1,0 +1,156 @@
+/* request.c: reads a request's method, path, credentials and bounded body from CGI variables. */
+#include "ac-config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "request.h"
+
+#define PATH_MAX_LEN	8192
+#define ID_MAX		9223372036854775807ULL
+
+static const char *const method_names[METHOD__MAX] = {
+	"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", ""
+};
+
+const char *
+request_env(char *const *envp, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (; envp != NULL && *envp != NULL; envp++)
+		if (strncmp(*envp, name, len) == 0 && (*envp)[len] == '=')
+			return *envp + len + 1;
+	return NULL;
+}
+
+static enum http_method
+method_parse(const char *s)
+{
+	int i;
+
+	if (s == NULL)
+		return METHOD_OTHER;
+	for (i = 0; i < METHOD_OTHER; i++)
+		if (strcmp(s, method_names[i]) == 0)
+			return (enum http_method)i;
+	return METHOD_OTHER;
+}
+
+int
+parse_decimal_id(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (len == 0 || len > 19 || s[0] == '0')
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v > ID_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Parses CONTENT_LENGTH strictly; -1 if it is not a plain decimal. */
+static int
+parse_length(const char *s, unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || v > (~0ULL - 9) / 10)
+			return -1;
+		v = v * 10 + (unsigned long long)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int
+request_init(struct request *req, char *const *envp)
+{
+	const char *uri, *cl;
+	size_t len;
+
+	memset(req, 0, sizeof(*req));
+	req->method = method_parse(request_env(envp, "REQUEST_METHOD"));
+	req->authorization = request_env(envp, "HTTP_AUTHORIZATION");
+
+	uri = request_env(envp, "REQUEST_URI");
+	if (uri != NULL) {
+		len = strcspn(uri, "?#");
+		if (len > PATH_MAX_LEN)
+			len = PATH_MAX_LEN;	/* too long to match any route */
+		if ((req->path = malloc(len + 1)) == NULL)
+			return -1;
+		memcpy(req->path, uri, len);
+		req->path[len] = '\0';
+	} else {
+		/* Front ends that do not pass REQUEST_URI: rebuild it. */
+		const char *script = request_env(envp, "SCRIPT_NAME");
+		const char *info = request_env(envp, "PATH_INFO");
+		size_t sl = script ? strnlen(script, PATH_MAX_LEN) : 0;
+		size_t il = info ? strnlen(info, PATH_MAX_LEN) : 0;
+
+		if ((req->path = malloc(sl + il + 1)) == NULL)
+			return -1;
+		if (sl > 0)
+			memcpy(req->path, script, sl);
+		if (il > 0)
+			memcpy(req->path + sl, info, il);
+		req->path[sl + il] = '\0';
+	}
+
+	cl = request_env(envp, "CONTENT_LENGTH");
+	if (cl == NULL || *cl == '\0')
+		req->body_state = BODY_NONE;
+	else if (parse_length(cl, &req->content_length) != 0)
+		req->body_state = BODY_BAD_LENGTH;
+	else
+		req->body_state = req->content_length > 0 ? BODY_SHORT : BODY_NONE;
+	return 0;
+}
+
+int
+request_read_body(struct request *req, request_reader *reader, void *ctx, size_t max)
+{
+	size_t want, got = 0;
+	ssize_t n;
+
+	if (req->body_state != BODY_SHORT)
+		return 0;
+	if (req->content_length > max) {
+		req->body_state = BODY_TOO_LARGE;
+		return 0;
+	}
+	want = (size_t)req->content_length;
+	if ((req->body = malloc(want + 1)) == NULL)
+		return -1;
+	while (got < want && (n = reader(ctx, req->body + got, want - got)) > 0)
+		got += (size_t)n;
+	req->body[got] = '\0';
+	req->body_len = got;
+	req->body_state = got == want ? BODY_OK : BODY_SHORT;
+	return 0;
+}
+
+void
+request_free(struct request *req)
+{
+	if (req->body != NULL) {
+		crypto_wipe(req->body, req->body_len);
+		free(req->body);
+		req->body = NULL;
+	}
+	free(req->path);
+	req->path = NULL;
+	response_clear(&req->res);
+}

@@ -1,0 +1,79 @@
+/* request.h: one request: method, path, credentials, a bounded body, and the answer it gets. */
+#ifndef APIKEYS_REQUEST_H
+#define APIKEYS_REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "response.h"
+
+enum http_method {
+	METHOD_GET = 0,
+	METHOD_POST,
+	METHOD_PUT,
+	METHOD_PATCH,
+	METHOD_DELETE,
+	METHOD_HEAD,
+	METHOD_OPTIONS,
+	METHOD_OTHER,
+	METHOD__MAX
+};
+
+enum body_state {
+	BODY_NONE = 0,		/* no body announced */
+	BODY_OK,		/* body[0..body_len) holds all of it */
+	BODY_TOO_LARGE,		/* announced length over the cap: nothing read */
+	BODY_SHORT,		/* fewer bytes arrived than announced */
+	BODY_BAD_LENGTH		/* CONTENT_LENGTH is not a decimal number */
+};
+
+/*
+ * Everything one request owns.  Strings marked "borrowed" point into the
+ * FastCGI environment and are valid only until the request is finished;
+ * request_free releases everything else.
+ */
+struct request {
+	enum http_method method;
+	const char	*authorization;	/* borrowed; NULL if absent */
+	char		*path;		/* owned; the client's path, query removed */
+	char		*body;		/* owned; NUL-terminated when BODY_OK */
+	size_t		 body_len;
+	enum body_state	 body_state;
+	unsigned long long content_length;
+	const char	*param;		/* the {id} segment, inside path */
+	size_t		 param_len;
+	uint64_t	 user_id;	/* set by authentication */
+	int		 email_verified;
+	struct response	 res;
+};
+
+/* Reads up to n bytes into buf; returns the count, 0 at end, -1 on error. */
+typedef ssize_t request_reader(void *ctx, char *buf, size_t n);
+
+/*
+ * Fills req from CGI variables (REQUEST_METHOD, REQUEST_URI or else
+ * SCRIPT_NAME + PATH_INFO, HTTP_AUTHORIZATION, CONTENT_LENGTH).  Returns 0,
+ * or -1 on out of memory (req is then safe to free).
+ */
+int request_init(struct request *, char *const *envp);
+
+/*
+ * Reads the announced body if it is at most max bytes, through reader.
+ * Sets body_state; returns -1 only on out of memory.
+ */
+int request_read_body(struct request *, request_reader *, void *ctx, size_t max);
+
+/* Frees (and wipes) what the request owns.  Safe to call twice. */
+void request_free(struct request *);
+
+/* The value of a variable in envp, or NULL. */
+const char *request_env(char *const *envp, const char *name);
+
+/*
+ * Parses a plain decimal id: 1 to 2^63-1, digits only, no sign, no leading
+ * zero, no spaces.  Returns 0 and *out, or -1.
+ */
+int parse_decimal_id(const char *s, size_t len, uint64_t *out);
+
+#endif

@@ -1,0 +1,155 @@
+/* timeutil.c: UTC civil-time arithmetic, Laravel's output format and RFC 3339 input. */
+#include "ac-config.h"
+
+#include <stdio.h>
+
+#include "timeutil.h"
+
+int
+time_is_leap(int year)
+{
+	return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+int
+time_days_in_month(int year, int month)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (month < 1 || month > 12)
+		return 0;
+	return days[month - 1] + (month == 2 && time_is_leap(year));
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's method). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int64_t
+time_from_civil(const struct civil_time *t)
+{
+	return days_from_civil(t->year, t->month, t->day) * 86400 +
+	    t->hour * 3600 + t->minute * 60 + t->second;
+}
+
+void
+time_to_civil(int64_t epoch, struct civil_time *t)
+{
+	int64_t days = epoch / 86400, secs = epoch % 86400;
+	int64_t era, doe, yoe, y, doy, mp;
+
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	days += 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	t->day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	t->month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	t->year = (int)(y + (t->month <= 2));
+	t->hour = (int)(secs / 3600);
+	t->minute = (int)(secs % 3600 / 60);
+	t->second = (int)(secs % 60);
+}
+
+int
+time_format_laravel(int64_t epoch, char out[TIME_LARAVEL_LEN + 1])
+{
+	struct civil_time t;
+
+	time_to_civil(epoch, &t);
+	if (t.year < 0 || t.year > 9999)
+		return -1;
+	snprintf(out, TIME_LARAVEL_LEN + 1, "%04d-%02d-%02dT%02d:%02d:%02d.000000Z",
+	    t.year, t.month, t.day, t.hour, t.minute, t.second);
+	return 0;
+}
+
+/* Reads exactly n decimal digits at s[*pos]; returns -1 if any is missing. */
+static int
+digits(const char *s, size_t len, size_t *pos, int n)
+{
+	int v = 0;
+
+	if (*pos + (size_t)n > len)
+		return -1;
+	while (n-- > 0) {
+		char ch = s[(*pos)++];
+
+		if (ch < '0' || ch > '9')
+			return -1;
+		v = v * 10 + (ch - '0');
+	}
+	return v;
+}
+
+static int
+expect(const char *s, size_t len, size_t *pos, char want)
+{
+	if (*pos >= len || s[*pos] != want)
+		return -1;
+	(*pos)++;
+	return 0;
+}
+
+int
+time_parse_rfc3339(const char *s, size_t len, int64_t *out)
+{
+	struct civil_time t;
+	size_t pos = 0;
+	int offset = 0;
+
+	if ((t.year = digits(s, len, &pos, 4)) < 0 || expect(s, len, &pos, '-') ||
+	    (t.month = digits(s, len, &pos, 2)) < 0 || expect(s, len, &pos, '-') ||
+	    (t.day = digits(s, len, &pos, 2)) < 0)
+		return -1;
+	if (pos >= len || (s[pos] != 'T' && s[pos] != 't'))
+		return -1;
+	pos++;
+	if ((t.hour = digits(s, len, &pos, 2)) < 0 || expect(s, len, &pos, ':') ||
+	    (t.minute = digits(s, len, &pos, 2)) < 0 || expect(s, len, &pos, ':') ||
+	    (t.second = digits(s, len, &pos, 2)) < 0)
+		return -1;
+	if (pos < len && s[pos] == '.') {
+		size_t start = ++pos;
+
+		while (pos < len && s[pos] >= '0' && s[pos] <= '9')
+			pos++;
+		if (pos == start)
+			return -1;
+	}
+	if (pos < len && (s[pos] == 'Z' || s[pos] == 'z'))
+		pos++;
+	else if (pos < len && (s[pos] == '+' || s[pos] == '-')) {
+		int sign = s[pos++] == '-' ? -1 : 1, oh, om;
+
+		if ((oh = digits(s, len, &pos, 2)) < 0 || expect(s, len, &pos, ':') ||
+		    (om = digits(s, len, &pos, 2)) < 0 || oh > 23 || om > 59)
+			return -1;
+		offset = sign * (oh * 3600 + om * 60);
+	} else
+		return -1;
+	if (pos != len)
+		return -1;
+	if (t.year < 1 || t.month < 1 || t.month > 12 || t.day < 1 ||
+	    t.day > time_days_in_month(t.year, t.month) || t.hour > 23 ||
+	    t.minute > 59 || t.second > 59)
+		return -1;
+	*out = time_from_civil(&t) - offset;
+	return 0;
+}

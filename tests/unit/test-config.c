@@ -1,0 +1,146 @@
+/* test-config.c: defaults, file syntax, environment over file, refusal of readable secrets, pepper rule. */
+#include "ac-config.h"
+
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "tap.h"
+
+static char path[] = "/tmp/apikeys-test-config-XXXXXX";
+
+static void
+write_file(const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+
+	fputs(text, f);
+	fclose(f);
+	chmod(path, mode);
+}
+
+static void
+clear_env(void)
+{
+	static const char *names[] = { "APIKEYS_CONFIG", "APIKEYS_DB_HOST",
+	    "APIKEYS_DB_PORT", "APIKEYS_DB_PASSWORD", "APIKEYS_PEPPER",
+	    "APIKEYS_INSECURE_DEV", "APIKEYS_BASE_PATH", "APIKEYS_MAX_BODY" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		unsetenv(names[i]);
+}
+
+int
+main(void)
+{
+	struct config c;
+	char err[256];
+	int secret = 0, fd;
+	const char *t;
+
+	fd = mkstemp(path);
+	close(fd);
+	clear_env();
+
+	config_defaults(&c);
+	is_str(c.db_host, "localhost", "default host");
+	is_int(c.db_port, 3306, "default port");
+	is_str(c.db_user, "apikeys", "default user");
+	is_str(c.db_name, "apikeys", "default database");
+	is_str(c.db_password, "", "default password empty");
+	is_str(c.base_path, "/api", "default base path");
+	is_str(c.db_socket, "", "no socket by default");
+	is_int(c.max_body, 65536, "default body cap");
+	is_int(c.max_keys, 20, "default key limit");
+
+	t = "# comment\n\n  APIKEYS_DB_HOST = db.internal  \nAPIKEYS_DB_PORT=3307\r\n"
+	    "APIKEYS_DB_NAME=\"quoted name\"\nAPIKEYS_BASE_PATH=/v1/\n";
+	is_int(config_parse(&c, t, strlen(t), &secret, err, sizeof(err)), CONFIG_OK, "parse a file");
+	is_str(c.db_host, "db.internal", "value trimmed");
+	is_int(c.db_port, 3307, "number parsed");
+	is_str(c.db_name, "quoted name", "quotes removed");
+	is_str(c.base_path, "/v1", "trailing slash of the base removed");
+	is_int(secret, 0, "no secret in that file");
+	t = "APIKEYS_DB_PASSWORD=hunter2\n";
+	config_parse(&c, t, strlen(t), &secret, err, sizeof(err));
+	is_int(secret, 1, "a password is a secret");
+	t = "APIKEYS_DB_PORT=70000\n";
+	is_int(config_parse(&c, t, strlen(t), &secret, err, sizeof(err)), CONFIG_ERR_VALUE,
+	    "port out of range");
+	ok(strstr(err, "line 1") != NULL, "error names the line");
+	t = "APIKEYS_DB_PORT=12a\n";
+	is_int(config_parse(&c, t, strlen(t), &secret, err, sizeof(err)), CONFIG_ERR_VALUE,
+	    "port not a number");
+	t = "APIKEYS_NOPE=1\n";
+	is_int(config_parse(&c, t, strlen(t), &secret, err, sizeof(err)), CONFIG_ERR_UNKNOWN,
+	    "unknown key refused");
+	t = "just words\n";
+	is_int(config_parse(&c, t, strlen(t), &secret, err, sizeof(err)), CONFIG_ERR_SYNTAX,
+	    "a line without =");
+	t = "APIKEYS_BASE_PATH=api\n";
+	is_int(config_parse(&c, t, strlen(t), &secret, err, sizeof(err)), CONFIG_ERR_VALUE,
+	    "a base path must start with /");
+	{
+		char longline[600];
+
+		memset(longline, 'x', sizeof(longline));
+		memcpy(longline, "APIKEYS_DB_HOST=", 16);
+		is_int(config_parse(&c, longline, sizeof(longline), &secret, err, sizeof(err)),
+		    CONFIG_ERR_VALUE, "an over-long value is refused, not cut");
+	}
+	{
+		const char nul[] = "APIKEYS_DB_HOST=a\0b\n";
+
+		is_int(config_parse(&c, nul, sizeof(nul) - 1, &secret, err, sizeof(err)),
+		    CONFIG_ERR_SYNTAX, "a NUL byte is refused");
+	}
+
+	/* The whole load: file, then environment, then the pepper rule. */
+	write_file("APIKEYS_DB_HOST=from-file\nAPIKEYS_DB_PORT=4000\n", 0644);
+	setenv("APIKEYS_CONFIG", path, 1);
+	is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_ERR_PEPPER, "no pepper: refused");
+	setenv("APIKEYS_PEPPER", "short", 1);
+	is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_ERR_PEPPER, "a short pepper: refused");
+	setenv("APIKEYS_PEPPER", "0123456789abcdef0123", 1);
+	is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_OK, "with a pepper: loads");
+	is_str(c.db_host, "from-file", "file value applied");
+	setenv("APIKEYS_DB_HOST", "from-env", 1);
+	is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_OK, "loads again");
+	is_str(c.db_host, "from-env", "environment overrides the file");
+	is_int(c.db_port, 4000, "file value kept where the environment is silent");
+	unsetenv("APIKEYS_PEPPER");
+	setenv("APIKEYS_INSECURE_DEV", "1", 1);
+	is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_OK, "the development switch allows no pepper");
+	unsetenv("APIKEYS_INSECURE_DEV");
+	is_int(config_load(&c, 0, err, sizeof(err)), CONFIG_OK, "tools that hash nothing need no pepper");
+
+	write_file("APIKEYS_DB_PASSWORD=hunter2\n", 0644);
+	setenv("APIKEYS_PEPPER", "0123456789abcdef0123", 1);
+	is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_ERR_PERMS,
+	    "a world-readable file with a password is refused");
+	ok(strstr(err, "hunter2") == NULL, "the error does not show the password");
+	write_file("APIKEYS_DB_PASSWORD=hunter2\n", 0640);
+	is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_ERR_PERMS,
+	    "a group-readable file with a password is refused");
+	write_file("APIKEYS_DB_PASSWORD=hunter2\n", 0600);
+	is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_OK, "mode 600 is accepted");
+	is_str(c.db_password, "hunter2", "password read");
+	write_file("APIKEYS_PEPPER=0123456789abcdef0123\n", 0604);
+	is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_ERR_PERMS,
+	    "a readable file with the pepper is refused");
+	setenv("APIKEYS_CONFIG", "/nonexistent/apikeys.conf", 1);
+	is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_ERR_FILE, "a missing file is an error");
+	setenv("APIKEYS_CONFIG", path, 1);
+	write_file("", 0644);
+	setenv("APIKEYS_DB_PORT", "x", 1);
+	is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_ERR_VALUE, "a bad environment value");
+	config_wipe(&c);
+	is_str(c.db_password, "", "wipe clears the password");
+	unlink(path);
+	return tap_done();
+}

@@ -1,0 +1,105 @@
+/* test-crypto.c: key material format, uniqueness and uniformity; HMAC and SHA-256 vectors. */
+#include "ac-config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "keys.h"
+#include "tap.h"
+
+#define DRAWS 20000
+
+static int
+cmp40(const void *a, const void *b)
+{
+	return memcmp(a, b, KEY_RANDOM_LEN);
+}
+
+static int
+is_base62(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+int
+main(void)
+{
+	static char draws[DRAWS][KEY_RANDOM_LEN];
+	char key[KEY_LEN + 1], sec[KEY_LEN + 1], hex[CRYPTO_HEX_SHA256 + 1];
+	long counts[62] = { 0 };
+	double chi2 = 0, expected;
+	int all_fmt = 1, dups = 0, i, j;
+	size_t total = 0;
+
+	ok(keys_make_token(KEY_PREFIX, key, sizeof(key)) == 0, "make a key");
+	ok(strlen(key) == 48 && strncmp(key, "MTP_KEY_", 8) == 0 &&
+	    is_base62(key + 8, 40), "key is MTP_KEY_ + 40 base62");
+	ok(keys_make_token(SECRET_PREFIX, sec, sizeof(sec)) == 0, "make a secret");
+	ok(strlen(sec) == 48 && strncmp(sec, "MTP_SEC_", 8) == 0 &&
+	    is_base62(sec + 8, 40), "secret is MTP_SEC_ + 40 base62");
+	ok(keys_make_token(KEY_PREFIX, key, KEY_LEN) != 0, "too small a buffer is refused");
+
+	for (i = 0; i < DRAWS; i++) {
+		if (crypto_random_base62(draws[i], KEY_RANDOM_LEN) != 0 ||
+		    !is_base62(draws[i], KEY_RANDOM_LEN))
+			all_fmt = 0;
+		for (j = 0; j < KEY_RANDOM_LEN; j++) {
+			char c = draws[i][j];
+			int k = c >= 'A' && c <= 'Z' ? c - 'A' :
+			    c >= 'a' && c <= 'z' ? 26 + c - 'a' : 52 + c - '0';
+
+			counts[k]++;
+			total++;
+		}
+	}
+	ok(all_fmt, "20000 draws are all base62");
+	qsort(draws, DRAWS, KEY_RANDOM_LEN, cmp40);
+	for (i = 1; i < DRAWS; i++)
+		if (memcmp(draws[i - 1], draws[i], KEY_RANDOM_LEN) == 0)
+			dups++;
+	is_int(dups, 0, "no duplicate among 20000 draws");
+
+	/* 800000 characters in 62 cells: chi-square with 61 degrees of freedom.
+	 * P(chi2 > 112) < 1e-4 for a uniform source; modulo bias (256 % 62 = 8
+	 * over-weighted letters) would give chi2 in the thousands. */
+	expected = (double)total / 62;
+	for (i = 0; i < 62; i++)
+		chi2 += (counts[i] - expected) * (counts[i] - expected) / expected;
+	printf("# chi-square over %zu characters: %.1f (61 df)\n", total, chi2);
+	ok(chi2 < 112.0, "character distribution is uniform (chi-square)");
+
+	ok(crypto_sha256_hex("abc", 3, hex) == 0, "sha256 runs");
+	is_str(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+	    "sha256(abc) vector");
+	ok(crypto_hmac_sha256_hex("Jefe", 4, "what do ya want for nothing?", 28, hex) == 0,
+	    "hmac runs");
+	is_str(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+	    "hmac-sha256 RFC 4231 case 2");
+	{
+		char h1[CRYPTO_HEX_SHA256 + 1], h2[CRYPTO_HEX_SHA256 + 1];
+
+		crypto_hmac_sha256_hex("pepper-one-16byte", 17, sec, strlen(sec), h1);
+		crypto_hmac_sha256_hex("pepper-two-16byte", 17, sec, strlen(sec), h2);
+		ok(strcmp(h1, h2) != 0, "the stored hash depends on the pepper");
+		ok(strstr(h1, sec + 8) == NULL, "the stored hash does not contain the secret");
+	}
+	ok(crypto_equal("abcdef", "abcdef", 6), "equal compares equal");
+	ok(!crypto_equal("abcdef", "abcdeg", 6), "equal sees the last byte");
+	ok(!crypto_equal("xbcdef", "abcdef", 6), "equal sees the first byte");
+	{
+		char wipe[16] = "secretsecretsec";
+
+		crypto_wipe(wipe, sizeof(wipe));
+		for (i = 0; i < 16 && wipe[i] == 0; i++)
+			;
+		is_int(i, 16, "wipe zeroes every byte");
+	}
+	return tap_done();
+}
