@@ -85,6 +85,7 @@ auth_user(struct db *db, const char *header, uint64_t *user_id, int *email_verif
 	case DB_UNAVAILABLE:
 		return AUTH_UNAVAILABLE;
 	case DB_ERROR:
+	case DB_LIMIT:
 		return AUTH_ERROR;
 	}
 	match = crypto_equal(row.hash, hash, CRYPTO_HEX_SHA256);

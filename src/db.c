@@ -25,6 +25,11 @@
 	"WHERE t.tokenable_type = 'App\\\\Models\\\\User' " \
 	"AND (t.expires_at IS NULL OR t.expires_at > NOW()) "
 
+/* The columns of struct db_key, in the order key_bind() binds them. */
+#define KEY_COLUMNS \
+	"SELECT id, user_id, name, `key`, secret_hint, permissions, expires_at, " \
+	"last_used_at, revoked_at, created_at, updated_at "
+
 static const char *const stmt_sql[ST__MAX] = {
 	[ST_TOKEN_BY_ID] = TOKEN_COLUMNS "AND t.id = ?",
 	[ST_TOKEN_BY_HASH] = TOKEN_COLUMNS "AND t.token = ?",
@@ -35,12 +40,30 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_USER_LOCK] = "SELECT id FROM users WHERE id = ? FOR UPDATE",
 	[ST_KEYS_DELETE_USER] = "DELETE FROM api_keys WHERE user_id = ?",
 	[ST_KEY_INSERT] =
-	    "INSERT INTO api_keys (user_id, `key`, secret_hash, permissions, "
-	    "expires_at, created_at, updated_at) "
-	    "VALUES (?, ?, ?, '[]', NOW() + INTERVAL 1 YEAR, NOW(), NOW())",
-	[ST_KEY_FIND_OWNED] =
-	    "SELECT id, user_id, `key`, permissions, expires_at, created_at, updated_at "
-	    "FROM api_keys WHERE id = ? AND user_id = ?",
+	    "INSERT INTO api_keys (user_id, `key`, secret_hash, secret_hint, "
+	    "permissions, expires_at, created_at, updated_at) "
+	    "VALUES (?, ?, ?, ?, '[]', NOW() + INTERVAL 1 YEAR, NOW(), NOW())",
+	[ST_KEY_FIND_OWNED] = KEY_COLUMNS "FROM api_keys WHERE id = ? AND user_id = ?",
+	[ST_KEY_COUNT_LIVE] =
+	    "SELECT COUNT(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL "
+	    "AND (expires_at IS NULL OR expires_at > NOW())",
+	[ST_KEY_CREATE] =
+	    "INSERT INTO api_keys (user_id, name, `key`, secret_hash, secret_hint, "
+	    "permissions, expires_at, created_at, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_KEYS_LIST] = KEY_COLUMNS "FROM api_keys WHERE user_id = ? "
+	    "ORDER BY created_at DESC, id DESC LIMIT ?",
+	[ST_KEY_REVOKE] =
+	    "UPDATE api_keys SET revoked_at = NOW(), updated_at = NOW() "
+	    "WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+	[ST_KEY_REVOKED_AT] = "SELECT revoked_at FROM api_keys WHERE id = ? AND user_id = ?",
+	[ST_KEY_BY_VALUE] = KEY_COLUMNS ", secret_hash, "
+	    "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > NOW()), "
+	    "last_used_at IS NULL OR last_used_at < NOW() - INTERVAL 60 SECOND "
+	    "FROM api_keys WHERE `key` = ?",
+	[ST_KEY_TOUCH] =
+	    "UPDATE api_keys SET last_used_at = NOW() WHERE id = ? "
+	    "AND (last_used_at IS NULL OR last_used_at < NOW() - INTERVAL 60 SECOND)",
 };
 
 void
@@ -88,6 +111,25 @@ db_bind_out_time(MYSQL_BIND *b, MYSQL_TIME *t, my_bool *null)
 	b->buffer_type = MYSQL_TYPE_TIMESTAMP;
 	b->buffer = t;
 	b->is_null = null;
+}
+
+void
+db_bind_in_time(MYSQL_BIND *b, MYSQL_TIME *t, int64_t epoch)
+{
+	struct civil_time c;
+
+	memset(b, 0, sizeof(*b));
+	memset(t, 0, sizeof(*t));
+	time_to_civil(epoch, &c);
+	t->year = (unsigned)c.year;
+	t->month = (unsigned)c.month;
+	t->day = (unsigned)c.day;
+	t->hour = (unsigned)c.hour;
+	t->minute = (unsigned)c.minute;
+	t->second = (unsigned)c.second;
+	t->time_type = MYSQL_TIMESTAMP_DATETIME;
+	b->buffer_type = MYSQL_TYPE_DATETIME;
+	b->buffer = t;
 }
 
 int64_t
@@ -270,10 +312,13 @@ db_prepare(struct db *db, const char *sql)
 	return st;
 }
 
-/* One execution; no retry.  *err gets the server's error number. */
+/*
+ * One execution; no retry.  *err gets the server's error number.  Without
+ * row, fetches one row (DB_NOT_FOUND if none); with row, calls it for each.
+ */
 static enum db_status
 run_once(struct db *db, MYSQL_STMT *st, MYSQL_BIND *params, MYSQL_BIND *results,
-    unsigned long long *affected, unsigned *err)
+    unsigned long long *affected, unsigned *err, db_row_cb *row, void *ctx)
 {
 	enum db_status rc = DB_OK;
 	int f;
@@ -289,14 +334,23 @@ run_once(struct db *db, MYSQL_STMT *st, MYSQL_BIND *params, MYSQL_BIND *results,
 		return DB_OK;
 	if (mysql_stmt_bind_result(st, results) != 0)
 		goto fail;
-	f = mysql_stmt_fetch(st);
-	if (f == MYSQL_NO_DATA)
-		rc = DB_NOT_FOUND;
-	else if (f == MYSQL_DATA_TRUNCATED) {
-		log_error("database: a column is larger than its buffer");
-		rc = DB_ERROR;
-	} else if (f != 0)
-		goto fail;
+	for (;;) {
+		f = mysql_stmt_fetch(st);
+		if (f == MYSQL_NO_DATA) {
+			if (row == NULL)
+				rc = DB_NOT_FOUND;
+			break;
+		}
+		if (f == MYSQL_DATA_TRUNCATED) {
+			log_error("database: a column is larger than its buffer");
+			rc = DB_ERROR;
+			break;
+		}
+		if (f != 0)
+			goto fail;
+		if (row == NULL || row(ctx) != 0)
+			break;
+	}
 	mysql_stmt_free_result(st);
 	return rc;
 fail:
@@ -310,19 +364,33 @@ fail:
 	return is_connection_error(*err) ? DB_UNAVAILABLE : DB_ERROR;
 }
 
-enum db_status
-db_run(struct db *db, MYSQL_STMT *st, MYSQL_BIND *params, MYSQL_BIND *results,
-    unsigned long long *affected, int *retry)
+static enum db_status
+run_checked(struct db *db, MYSQL_STMT *st, MYSQL_BIND *params, MYSQL_BIND *results,
+    unsigned long long *affected, int *retry, db_row_cb *row, void *ctx)
 {
 	enum db_status rc;
 	unsigned err;
 
 	if (retry != NULL)
 		*retry = 0;
-	rc = run_once(db, st, params, results, affected, &err);
+	rc = run_once(db, st, params, results, affected, &err, row, ctx);
 	if (rc == DB_ERROR && retry != NULL)
 		*retry = is_retryable(err);
 	return rc;
+}
+
+enum db_status
+db_run(struct db *db, MYSQL_STMT *st, MYSQL_BIND *params, MYSQL_BIND *results,
+    unsigned long long *affected, int *retry)
+{
+	return run_checked(db, st, params, results, affected, retry, NULL, NULL);
+}
+
+enum db_status
+db_run_rows(struct db *db, MYSQL_STMT *st, MYSQL_BIND *params, MYSQL_BIND *results,
+    db_row_cb *row, void *ctx)
+{
+	return run_checked(db, st, params, results, NULL, NULL, row, ctx);
 }
 
 /*
@@ -332,8 +400,8 @@ db_run(struct db *db, MYSQL_STMT *st, MYSQL_BIND *params, MYSQL_BIND *results,
  * no error at all.
  */
 static enum db_status
-run_prepared(struct db *db, enum stmt_id id, MYSQL_BIND *params, MYSQL_BIND *results,
-    unsigned long long *affected, int *retry)
+run_stmt(struct db *db, enum stmt_id id, MYSQL_BIND *params, MYSQL_BIND *results,
+    unsigned long long *affected, int *retry, db_row_cb *row, void *ctx)
 {
 	enum db_status rc;
 	int attempt, in_tx;
@@ -341,7 +409,7 @@ run_prepared(struct db *db, enum stmt_id id, MYSQL_BIND *params, MYSQL_BIND *res
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (db_connect(db) != DB_OK)
 			return DB_UNAVAILABLE;
-		rc = db_run(db, db->st[id], params, results, affected, retry);
+		rc = run_checked(db, db->st[id], params, results, affected, retry, row, ctx);
 		if (rc != DB_UNAVAILABLE)
 			return rc;
 		/* The transaction died with the connection: never redo half
@@ -352,6 +420,13 @@ run_prepared(struct db *db, enum stmt_id id, MYSQL_BIND *params, MYSQL_BIND *res
 			break;
 	}
 	return DB_UNAVAILABLE;
+}
+
+enum db_status
+db_run_prepared(struct db *db, enum stmt_id id, MYSQL_BIND *params, MYSQL_BIND *results,
+    unsigned long long *affected, int *retry)
+{
+	return run_stmt(db, id, params, results, affected, retry, NULL, NULL);
 }
 
 static enum db_status
@@ -368,7 +443,7 @@ token_fetch(struct db *db, enum stmt_id id, MYSQL_BIND *param, struct db_token *
 	db_bind_out_str(&res[2], t->hash, sizeof(t->hash), &hashlen, &hnull);
 	db_bind_out_int(&res[3], &t->stale, &snull);
 	db_bind_out_int(&res[4], &t->email_verified, &vnull);
-	rc = run_prepared(db, id, param, res, NULL, NULL);
+	rc = db_run_prepared(db, id, param, res, NULL, NULL);
 	if (rc == DB_OK) {
 		if (hnull || hashlen != DB_HASH_HEX)
 			return DB_NOT_FOUND;	/* not a Sanctum hash: cannot match */
@@ -401,8 +476,167 @@ db_token_touch(struct db *db, uint64_t id)
 	MYSQL_BIND p[1];
 
 	db_bind_u64(&p[0], &id);
-	return run_prepared(db, ST_TOKEN_TOUCH, p, NULL, NULL, NULL);
+	return db_run_prepared(db, ST_TOKEN_TOUCH, p, NULL, NULL, NULL);
 }
+
+/* ------------------------------------------------------------ keys */
+
+/* Result buffers for KEY_COLUMNS (plus, with secret, the verify columns). */
+struct key_binds {
+	MYSQL_BIND	 res[14];
+	MYSQL_TIME	 t[5];
+	my_bool		 null[14];
+	unsigned long	 len[14];
+	struct db_key	*k;
+};
+
+enum { KC_ID, KC_USER, KC_NAME, KC_KEY, KC_HINT, KC_PERMS, KC_EXPIRES, KC_USED,
+	KC_REVOKED, KC_CREATED, KC_UPDATED, KC_HASH, KC_LIVE, KC_STALE };
+
+static void
+key_bind(struct key_binds *b, struct db_key *k, int with_secret)
+{
+	int i;
+
+	memset(b, 0, sizeof(*b));
+	memset(k, 0, sizeof(*k));
+	b->k = k;
+	db_bind_u64(&b->res[KC_ID], &k->id);
+	db_bind_u64(&b->res[KC_USER], &k->user_id);
+	db_bind_out_str(&b->res[KC_NAME], k->name, sizeof(k->name) - 1,
+	    &b->len[KC_NAME], &b->null[KC_NAME]);
+	db_bind_out_str(&b->res[KC_KEY], k->key, sizeof(k->key) - 1,
+	    &b->len[KC_KEY], &b->null[KC_KEY]);
+	db_bind_out_str(&b->res[KC_HINT], k->secret_hint, sizeof(k->secret_hint) - 1,
+	    &b->len[KC_HINT], &b->null[KC_HINT]);
+	db_bind_out_str(&b->res[KC_PERMS], k->permissions, sizeof(k->permissions) - 1,
+	    &b->len[KC_PERMS], &b->null[KC_PERMS]);
+	for (i = 0; i < 5; i++)
+		db_bind_out_time(&b->res[KC_EXPIRES + i], &b->t[i], &b->null[KC_EXPIRES + i]);
+	if (with_secret) {
+		db_bind_out_str(&b->res[KC_HASH], k->secret_hash, sizeof(k->secret_hash),
+		    &b->len[KC_HASH], &b->null[KC_HASH]);
+		db_bind_out_int(&b->res[KC_LIVE], &k->live, &b->null[KC_LIVE]);
+		db_bind_out_int(&b->res[KC_STALE], &k->stale, &b->null[KC_STALE]);
+	}
+}
+
+/* Completes a fetched row: terminates strings, converts times. */
+static void
+key_finish(struct key_binds *b)
+{
+	struct db_key *k = b->k;
+
+	k->name[b->null[KC_NAME] ? 0 : b->len[KC_NAME]] = '\0';
+	k->name_null = b->null[KC_NAME];
+	k->key[b->null[KC_KEY] ? 0 : b->len[KC_KEY]] = '\0';
+	k->secret_hint[b->null[KC_HINT] ? 0 : b->len[KC_HINT]] = '\0';
+	if (b->null[KC_PERMS])
+		strcpy(k->permissions, "[]");
+	else
+		k->permissions[b->len[KC_PERMS]] = '\0';
+	k->expires_at = db_time_epoch(&b->t[0], b->null[KC_EXPIRES]);
+	k->last_used_at = db_time_epoch(&b->t[1], b->null[KC_USED]);
+	k->revoked_at = db_time_epoch(&b->t[2], b->null[KC_REVOKED]);
+	k->created_at = db_time_epoch(&b->t[3], b->null[KC_CREATED]);
+	k->updated_at = db_time_epoch(&b->t[4], b->null[KC_UPDATED]);
+	if (b->null[KC_HASH] || b->len[KC_HASH] != DB_HASH_HEX)
+		k->secret_hash[0] = '\0';
+	else
+		k->secret_hash[DB_HASH_HEX] = '\0';
+}
+
+enum db_status
+db_key_find_owned(struct db *db, uint64_t id, uint64_t user_id, struct db_key *k)
+{
+	struct key_binds b;
+	MYSQL_BIND p[2];
+	enum db_status rc;
+
+	key_bind(&b, k, 0);
+	db_bind_u64(&p[0], &id);
+	db_bind_u64(&p[1], &user_id);
+	rc = db_run_prepared(db, ST_KEY_FIND_OWNED, p, b.res, NULL, NULL);
+	if (rc == DB_OK)
+		key_finish(&b);
+	return rc;
+}
+
+enum db_status
+db_key_by_value(struct db *db, const char *key, struct db_key *k)
+{
+	struct key_binds b;
+	MYSQL_BIND p[1];
+	enum db_status rc;
+
+	key_bind(&b, k, 1);
+	db_bind_in_str(&p[0], key, strlen(key));
+	rc = db_run_prepared(db, ST_KEY_BY_VALUE, p, b.res, NULL, NULL);
+	if (rc == DB_OK)
+		key_finish(&b);
+	return rc;
+}
+
+struct list_ctx {
+	struct key_binds	 b;
+	db_key_cb		*cb;
+	void			*ctx;
+};
+
+static int
+list_row(void *ctx)
+{
+	struct list_ctx *l = ctx;
+
+	key_finish(&l->b);
+	return l->cb(l->ctx, l->b.k);
+}
+
+enum db_status
+db_keys_list(struct db *db, uint64_t user_id, unsigned limit, db_key_cb *cb, void *ctx)
+{
+	struct list_ctx l;
+	struct db_key k;
+	MYSQL_BIND p[2];
+	uint64_t lim = limit;
+
+	key_bind(&l.b, &k, 0);
+	l.cb = cb;
+	l.ctx = ctx;
+	db_bind_u64(&p[0], &user_id);
+	db_bind_u64(&p[1], &lim);
+	return run_stmt(db, ST_KEYS_LIST, p, l.b.res, NULL, NULL, list_row, &l);
+}
+
+enum db_status
+db_key_revoke(struct db *db, uint64_t id, uint64_t user_id, int64_t *revoked_at)
+{
+	MYSQL_BIND p[2], res[1];
+	MYSQL_TIME t;
+	my_bool null = 0;
+	enum db_status rc;
+
+	db_bind_u64(&p[0], &id);
+	db_bind_u64(&p[1], &user_id);
+	if ((rc = db_run_prepared(db, ST_KEY_REVOKE, p, NULL, NULL, NULL)) != DB_OK)
+		return rc;
+	db_bind_out_time(&res[0], &t, &null);
+	rc = db_run_prepared(db, ST_KEY_REVOKED_AT, p, res, NULL, NULL);
+	if (rc == DB_OK)
+		*revoked_at = db_time_epoch(&t, null);
+	return rc;
+}
+
+enum db_status
+db_key_touch(struct db *db, uint64_t id)
+{
+	MYSQL_BIND p[1];
+
+	db_bind_u64(&p[0], &id);
+	return db_run_prepared(db, ST_KEY_TOUCH, p, NULL, NULL, NULL);
+}
+
+/* ------------------------------------------------------------ transactions */
 
 static enum db_status
 tx_begin(struct db *db)
@@ -464,76 +698,137 @@ backoff(int attempt)
 		;
 }
 
-enum db_status
-db_key_replace(struct db *db, uint64_t user_id, const char *key,
-    const char *secret_hash, uint64_t *new_id)
-{
-	MYSQL_BIND p[3], lockres[1];
-	uint64_t locked_id = 0;
-	enum db_status rc = DB_ERROR;
-	int attempt, retry = 0;
+/* The statements of one transaction; sets *retry for a deadlock. */
+typedef enum db_status tx_body(struct db *, void *ctx, int *retry);
 
-	db_bind_u64(&lockres[0], &locked_id);
+/*
+ * Runs body inside START TRANSACTION ... COMMIT.  Any failure rolls back, so
+ * nothing is half-written; a deadlock or a Galera certification failure
+ * (InnoDB already rolled back) is retried up to TX_ATTEMPTS times.
+ */
+static enum db_status
+tx_run(struct db *db, tx_body *body, void *ctx, const char *what)
+{
+	enum db_status rc = DB_ERROR;
+	int attempt, retry;
+
 	for (attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
 		if (attempt > 0)
 			backoff(attempt);
 		if ((rc = tx_begin(db)) != DB_OK)
 			return rc;
 		retry = 0;
-		db_bind_u64(&p[0], &user_id);
-		rc = run_prepared(db, ST_USER_LOCK, p, lockres, NULL, &retry);
-		if (rc == DB_OK)
-			rc = run_prepared(db, ST_KEYS_DELETE_USER, p, NULL, NULL, &retry);
+		rc = body(db, ctx, &retry);
 		if (rc == DB_OK) {
-			db_bind_in_str(&p[1], key, strlen(key));
-			db_bind_in_str(&p[2], secret_hash, strlen(secret_hash));
-			rc = run_prepared(db, ST_KEY_INSERT, p, NULL, NULL, &retry);
-		}
-		if (rc == DB_OK) {
-			*new_id = mysql_stmt_insert_id(db->st[ST_KEY_INSERT]);
-			rc = tx_end(db, 1, &retry);
-			if (rc == DB_OK)
+			if ((rc = tx_end(db, 1, &retry)) == DB_OK)
 				return DB_OK;
 		} else if (db->conn != NULL)
 			(void)tx_end(db, 0, NULL);
 		if (rc == DB_UNAVAILABLE || !retry)
 			return rc;
 	}
-	log_error("database: generate gave up after %d deadlocks", TX_ATTEMPTS);
+	log_error("database: %s gave up after %d deadlocks", what, TX_ATTEMPTS);
 	return DB_ERROR;
 }
 
-enum db_status
-db_key_find_owned(struct db *db, uint64_t id, uint64_t user_id, struct db_key *k)
+/* Locks the user's row: every key-changing transaction of one user queues
+ * here, which is what keeps "exactly one key" true under concurrency. */
+static enum db_status
+lock_user(struct db *db, uint64_t *user_id, int *retry)
 {
-	MYSQL_BIND p[2], res[7];
-	MYSQL_TIME exp, cre, upd;
-	unsigned long keylen = 0, permlen = 0;
-	my_bool knull = 0, pnull = 0, enull = 0, cnull = 0, unull = 0;
+	MYSQL_BIND p[1], res[1];
+	uint64_t locked = 0;
+
+	db_bind_u64(&p[0], user_id);
+	db_bind_u64(&res[0], &locked);
+	return db_run_prepared(db, ST_USER_LOCK, p, res, NULL, retry);
+}
+
+struct replace_ctx {
+	uint64_t	 user_id;
+	const char	*key, *hash, *hint;
+	uint64_t	 id;
+};
+
+static enum db_status
+replace_body(struct db *db, void *ctx, int *retry)
+{
+	struct replace_ctx *c = ctx;
+	MYSQL_BIND p[4];
 	enum db_status rc;
 
-	memset(k, 0, sizeof(*k));
-	db_bind_u64(&p[0], &id);
-	db_bind_u64(&p[1], &user_id);
-	db_bind_u64(&res[0], &k->id);
-	db_bind_u64(&res[1], &k->user_id);
-	db_bind_out_str(&res[2], k->key, sizeof(k->key) - 1, &keylen, &knull);
-	db_bind_out_str(&res[3], k->permissions, sizeof(k->permissions) - 1, &permlen, &pnull);
-	db_bind_out_time(&res[4], &exp, &enull);
-	db_bind_out_time(&res[5], &cre, &cnull);
-	db_bind_out_time(&res[6], &upd, &unull);
-	rc = run_prepared(db, ST_KEY_FIND_OWNED, p, res, NULL, NULL);
-	if (rc != DB_OK)
+	if ((rc = lock_user(db, &c->user_id, retry)) != DB_OK)
 		return rc;
-	k->key[keylen] = '\0';
-	if (pnull)
-		strcpy(k->permissions, "[]");
-	else
-		k->permissions[permlen] = '\0';
-	k->expires_at = db_time_epoch(&exp, enull);
-	k->created_at = db_time_epoch(&cre, cnull);
-	k->updated_at = db_time_epoch(&upd, unull);
-	return DB_OK;
+	db_bind_u64(&p[0], &c->user_id);
+	if ((rc = db_run_prepared(db, ST_KEYS_DELETE_USER, p, NULL, NULL, retry)) != DB_OK)
+		return rc;
+	db_bind_in_str(&p[1], c->key, strlen(c->key));
+	db_bind_in_str(&p[2], c->hash, strlen(c->hash));
+	db_bind_in_str(&p[3], c->hint, strlen(c->hint));
+	if ((rc = db_run_prepared(db, ST_KEY_INSERT, p, NULL, NULL, retry)) == DB_OK)
+		c->id = mysql_stmt_insert_id(db->st[ST_KEY_INSERT]);
+	return rc;
+}
+
+enum db_status
+db_key_replace(struct db *db, uint64_t user_id, const char *key,
+    const char *secret_hash, const char *secret_hint, uint64_t *new_id)
+{
+	struct replace_ctx c = { user_id, key, secret_hash, secret_hint, 0 };
+	enum db_status rc;
+
+	if ((rc = tx_run(db, replace_body, &c, "generate")) == DB_OK)
+		*new_id = c.id;
+	return rc;
+}
+
+struct create_ctx {
+	const struct db_key_new	*k;
+	unsigned		 max_live;
+	uint64_t		 user_id, id;
+};
+
+static enum db_status
+create_body(struct db *db, void *ctx, int *retry)
+{
+	struct create_ctx *c = ctx;
+	const struct db_key_new *k = c->k;
+	MYSQL_BIND p[9], res[1];
+	MYSQL_TIME exp, cre;
+	uint64_t live = 0;
+	enum db_status rc;
+
+	if ((rc = lock_user(db, &c->user_id, retry)) != DB_OK)
+		return rc;
+	db_bind_u64(&p[0], &c->user_id);
+	db_bind_u64(&res[0], &live);
+	if ((rc = db_run_prepared(db, ST_KEY_COUNT_LIVE, p, res, NULL, retry)) != DB_OK)
+		return rc;
+	if (live >= c->max_live)
+		return DB_LIMIT;
+	db_bind_in_str(&p[1], k->name, strlen(k->name));
+	db_bind_in_str(&p[2], k->key, strlen(k->key));
+	db_bind_in_str(&p[3], k->secret_hash, strlen(k->secret_hash));
+	db_bind_in_str(&p[4], k->secret_hint, strlen(k->secret_hint));
+	db_bind_in_str(&p[5], k->permissions, strlen(k->permissions));
+	db_bind_in_time(&p[6], &exp, k->expires_at);
+	db_bind_in_time(&p[7], &cre, k->created_at);
+	p[8] = p[7];
+	if ((rc = db_run_prepared(db, ST_KEY_CREATE, p, NULL, NULL, retry)) == DB_OK)
+		c->id = mysql_stmt_insert_id(db->st[ST_KEY_CREATE]);
+	return rc;
+}
+
+enum db_status
+db_key_create(struct db *db, const struct db_key_new *k, unsigned max_live,
+    uint64_t *new_id)
+{
+	struct create_ctx c = { k, max_live, k->user_id, 0 };
+	enum db_status rc;
+
+	if ((rc = tx_run(db, create_body, &c, "create")) == DB_OK)
+		*new_id = c.id;
+	return rc;
 }
 
 const char *
@@ -544,6 +839,7 @@ db_strerror(enum db_status s)
 	case DB_NOT_FOUND:	return "not found";
 	case DB_UNAVAILABLE:	return "database unavailable";
 	case DB_ERROR:		return "database error";
+	case DB_LIMIT:		return "key limit reached";
 	}
 	return "unknown";
 }

@@ -12,13 +12,16 @@ enum db_status {
 	DB_OK = 0,
 	DB_NOT_FOUND,		/* no such row (or it is not the caller's) */
 	DB_UNAVAILABLE,		/* no connection to the server: 503 */
-	DB_ERROR		/* anything else (logged): 500 */
+	DB_ERROR,		/* anything else (logged): 500 */
+	DB_LIMIT		/* the user has the most live keys allowed: 409 */
 };
 
 #define DB_TIME_NULL	INT64_MIN	/* a NULL time column */
 #define DB_KEY_MAX	64		/* room for "MTP_KEY_" + 40, NUL */
 #define DB_HASH_HEX	64
 #define DB_PERMS_MAX	4096		/* permissions JSON text */
+#define DB_NAME_MAX	204		/* 50 code points of UTF-8, NUL */
+#define DB_HINT_MAX	8		/* last 4 characters of the secret */
 
 struct db;
 
@@ -33,12 +36,35 @@ struct db_token {
 struct db_key {
 	uint64_t	id;
 	uint64_t	user_id;
+	char		name[DB_NAME_MAX];
+	int		name_null;
 	char		key[DB_KEY_MAX];
+	char		secret_hash[DB_HASH_HEX + 1];	/* only by db_key_by_value */
+	char		secret_hint[DB_HINT_MAX];	/* "" when NULL */
 	char		permissions[DB_PERMS_MAX];	/* JSON array text */
 	int64_t		expires_at;	/* epoch seconds UTC, or DB_TIME_NULL */
+	int64_t		last_used_at;
+	int64_t		revoked_at;
 	int64_t		created_at;
 	int64_t		updated_at;
+	int		live;		/* not revoked, not expired (by_value) */
+	int		stale;		/* last_used_at unset or a minute old */
 };
+
+/* A key to store with db_key_create. */
+struct db_key_new {
+	uint64_t	 user_id;
+	const char	*name;
+	const char	*key;
+	const char	*secret_hash;
+	const char	*secret_hint;
+	const char	*permissions;	/* JSON array text */
+	int64_t		 expires_at;
+	int64_t		 created_at;
+};
+
+/* Called once per listed key; a non-zero return stops the listing. */
+typedef int db_key_cb(void *ctx, const struct db_key *);
 
 /* Connection flags for db_open. */
 #define DB_FLAG_MULTI_STATEMENTS	0x1	/* admin tool: run schema files */
@@ -74,7 +100,35 @@ enum db_status db_token_touch(struct db *, uint64_t id);
  * the user row is gone.
  */
 enum db_status db_key_replace(struct db *, uint64_t user_id, const char *key,
-    const char *secret_hash, uint64_t *new_id);
+    const char *secret_hash, const char *secret_hint, uint64_t *new_id);
+
+/*
+ * One transaction: lock the user's row, count the user's live keys (DB_LIMIT
+ * at max_live), insert the key.  Deadlocks are retried.  DB_NOT_FOUND: the
+ * user row is gone.
+ */
+enum db_status db_key_create(struct db *, const struct db_key_new *, unsigned max_live,
+    uint64_t *new_id);
+
+/* Calls cb for the user's newest keys (created_at, then id, descending),
+ * at most limit of them.  No keys is DB_OK. */
+enum db_status db_keys_list(struct db *, uint64_t user_id, unsigned limit,
+    db_key_cb *cb, void *ctx);
+
+/* Sets revoked_at of the user's key unless already set; *revoked_at gets
+ * the (first) revocation time. */
+enum db_status db_key_revoke(struct db *, uint64_t id, uint64_t user_id,
+    int64_t *revoked_at);
+
+/* Finds a key by its public value, with secret_hash, live and stale set. */
+enum db_status db_key_by_value(struct db *, const char *key, struct db_key *);
+
+/* Sets last_used_at of a key unless set within the last minute. */
+enum db_status db_key_touch(struct db *, uint64_t id);
+
+/* Revokes every live key of a user; *count gets how many (admin). */
+enum db_status db_keys_revoke_user(struct db *, uint64_t user_id,
+    unsigned long long *count);
 
 /* Fetches key id if user_id owns it. */
 enum db_status db_key_find_owned(struct db *, uint64_t id, uint64_t user_id,

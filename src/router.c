@@ -13,9 +13,14 @@
 #define MSG_TOO_LARGE		"Payload Too Large."
 #define MSG_BAD_REQUEST		"Bad Request."
 
+/* Order matters only for the Allow header, which lists methods in it. */
 static const struct route routes[] = {
-	{ "/api-keys/generate", METHOD_POST, ROUTE_AUTH_USER, 0, keys_generate },
-	{ "/api-keys/{id}", METHOD_GET, ROUTE_AUTH_USER, 0, keys_show },
+	{ "/api-keys/generate", METHOD_POST, ROUTE_AUTH_USER, keys_generate },
+	{ "/api-keys/verify", METHOD_POST, ROUTE_AUTH_VERIFY, keys_verify },
+	{ "/api-keys", METHOD_GET, ROUTE_AUTH_USER, keys_list },
+	{ "/api-keys", METHOD_POST, ROUTE_AUTH_USER, keys_create },
+	{ "/api-keys/{id}", METHOD_GET, ROUTE_AUTH_USER, keys_show },
+	{ "/api-keys/{id}", METHOD_DELETE, ROUTE_AUTH_USER, keys_revoke },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -142,11 +147,6 @@ router_dispatch(struct app *app, struct request *req)
 		return;
 	case ROUTE_FOUND:
 		break;
-	}
-	if (route->reads_body && req->body_state == BODY_SHORT) {
-		/* The client announced more than it sent. */
-		response_error(&req->res, 400, MSG_BAD_REQUEST);
-		return;
 	}
 	if (!authenticate(app, req, route->auth))
 		return;

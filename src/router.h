@@ -26,7 +26,6 @@ struct route {
 	const char		*pattern;	/* after the base path; "{id}" is one segment */
 	enum http_method	 method;
 	enum route_auth		 auth;
-	int			 reads_body;
 	route_handler		*handler;
 };
 
