@@ -14,6 +14,7 @@
 #include "db_admin.h"
 #include "log.h"
 #include "request.h"
+#include "timeutil.h"
 
 #ifndef APIKEYS_MIGRATIONS_DIR
 #define APIKEYS_MIGRATIONS_DIR "/usr/local/share/apikeys/sql/migrations"
@@ -33,6 +34,9 @@ static const char usage_text[] =
     "                               issue a bearer token for USER (id or email);\n"
     "                               prints it once, as id|plaintext\n"
     "  token-revoke TOKEN_ID        delete a bearer token\n"
+    "  keys-list USER               list a user's keys (never a secret)\n"
+    "  key-revoke KEY_ID            revoke one key, whoever owns it\n"
+    "  keys-revoke-user USER        revoke every key of a user (compromised account)\n"
     "  help                         this text\n"
     "\n"
     "Settings: the APIKEYS_DB_* environment variables and the file named by\n"
@@ -255,6 +259,83 @@ cmd_token_revoke(struct db *db, const char *arg)
 	return 0;
 }
 
+static int
+print_key(void *ctx, const struct db_key *k)
+{
+	char exp[TIME_LARAVEL_LEN + 1] = "-", rev[TIME_LARAVEL_LEN + 1] = "-";
+	char used[TIME_LARAVEL_LEN + 1] = "-", cre[TIME_LARAVEL_LEN + 1] = "-";
+
+	(void)ctx;
+	if (k->expires_at != DB_TIME_NULL)
+		time_format_laravel(k->expires_at, exp);
+	if (k->revoked_at != DB_TIME_NULL)
+		time_format_laravel(k->revoked_at, rev);
+	if (k->last_used_at != DB_TIME_NULL)
+		time_format_laravel(k->last_used_at, used);
+	if (k->created_at != DB_TIME_NULL)
+		time_format_laravel(k->created_at, cre);
+	printf("%llu\t%s\t%s\t%s\t%s\t%s\t%s\n", (unsigned long long)k->id, k->key,
+	    k->name_null ? "-" : k->name, cre, exp, used, rev);
+	return 0;
+}
+
+static int
+find_user(struct db *db, const char *arg, uint64_t *uid)
+{
+	enum db_status rc = db_admin_user_find(db, arg, uid);
+
+	if (rc == DB_NOT_FOUND)
+		return fail("no user %s", arg);
+	if (rc != DB_OK)
+		return fail("cannot look up user %s (see above)", arg);
+	return 0;
+}
+
+static int
+cmd_keys_list(struct db *db, const char *user)
+{
+	uint64_t uid;
+
+	if (find_user(db, user, &uid) != 0)
+		return 1;
+	printf("id\tkey\tname\tcreated_at\texpires_at\tlast_used_at\trevoked_at\n");
+	if (db_keys_list(db, uid, 100000, print_key, NULL) != DB_OK)
+		return fail("cannot list the keys of %s (see above)", user);
+	return 0;
+}
+
+static int
+cmd_key_revoke(struct db *db, const char *arg)
+{
+	uint64_t id;
+	int was_live = 0;
+	enum db_status rc;
+
+	if (parse_decimal_id(arg, strlen(arg), &id) != 0)
+		return fail("key-revoke needs a key id, not %s", arg);
+	rc = db_admin_key_revoke(db, id, &was_live);
+	if (rc == DB_NOT_FOUND)
+		return fail("no key %s", arg);
+	if (rc != DB_OK)
+		return fail("cannot revoke key %s (see above)", arg);
+	printf(was_live ? "revoked key %s\n" : "key %s was already revoked\n", arg);
+	return 0;
+}
+
+static int
+cmd_keys_revoke_user(struct db *db, const char *user)
+{
+	unsigned long long n = 0;
+	uint64_t uid;
+
+	if (find_user(db, user, &uid) != 0)
+		return 1;
+	if (db_admin_keys_revoke_user(db, uid, &n) != DB_OK)
+		return fail("cannot revoke the keys of %s (see above)", user);
+	printf("revoked %llu keys of user %llu\n", n, (unsigned long long)uid);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -278,7 +359,9 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	if (strcmp(cmd, "migrate") != 0 && strcmp(cmd, "user-add") != 0 &&
-	    strcmp(cmd, "token-issue") != 0 && strcmp(cmd, "token-revoke") != 0)
+	    strcmp(cmd, "token-issue") != 0 && strcmp(cmd, "token-revoke") != 0 &&
+	    strcmp(cmd, "keys-list") != 0 && strcmp(cmd, "key-revoke") != 0 &&
+	    strcmp(cmd, "keys-revoke-user") != 0)
 		return fail("unknown command %s (try apikeys-admin help)", cmd);
 	if (config_load(&cfg, 0, err, sizeof(err)) != CONFIG_OK)
 		return fail("%s", err);
@@ -301,8 +384,16 @@ main(int argc, char *argv[])
 		rc = cmd_user_add(db, argc - 2, argv + 2);
 	else if (strcmp(cmd, "token-issue") == 0)
 		rc = cmd_token_issue(db, argc - 2, argv + 2);
+	else if (argc != 3)
+		rc = usage();
+	else if (strcmp(cmd, "token-revoke") == 0)
+		rc = cmd_token_revoke(db, argv[2]);
+	else if (strcmp(cmd, "keys-list") == 0)
+		rc = cmd_keys_list(db, argv[2]);
+	else if (strcmp(cmd, "key-revoke") == 0)
+		rc = cmd_key_revoke(db, argv[2]);
 	else
-		rc = argc == 3 ? cmd_token_revoke(db, argv[2]) : usage();
+		rc = cmd_keys_revoke_user(db, argv[2]);
 	db_close(db);
 	config_wipe(&cfg);
 	return rc;

@@ -249,8 +249,6 @@ db_connect(struct db *db)
 		db_disconnect(db);
 		return DB_UNAVAILABLE;
 	}
-	if (db->flags & DB_FLAG_MULTI_STATEMENTS)
-		return DB_OK;	/* the admin tool prepares what it needs */
 	for (i = 0; i < ST__MAX; i++) {
 		db->st[i] = mysql_stmt_init(db->conn);
 		if (db->st[i] == NULL ||

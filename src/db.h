@@ -126,9 +126,6 @@ enum db_status db_key_by_value(struct db *, const char *key, struct db_key *);
 /* Sets last_used_at of a key unless set within the last minute. */
 enum db_status db_key_touch(struct db *, uint64_t id);
 
-/* Revokes every live key of a user; *count gets how many (admin). */
-enum db_status db_keys_revoke_user(struct db *, uint64_t user_id,
-    unsigned long long *count);
 
 /* Fetches key id if user_id owns it. */
 enum db_status db_key_find_owned(struct db *, uint64_t id, uint64_t user_id,

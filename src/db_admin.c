@@ -157,3 +157,31 @@ db_admin_token_delete(struct db *db, uint64_t id)
 		rc = DB_NOT_FOUND;
 	return rc;
 }
+
+enum db_status
+db_admin_key_revoke(struct db *db, uint64_t id, int *was_live)
+{
+	MYSQL_BIND p[1], r[1];
+	unsigned long long affected = 0;
+	uint64_t found = 0;
+	enum db_status rc;
+
+	db_bind_u64(&p[0], &id);
+	rc = adhoc(db, "UPDATE api_keys SET revoked_at = NOW(), updated_at = NOW() "
+	    "WHERE id = ? AND revoked_at IS NULL", p, NULL, &affected, NULL);
+	if (rc != DB_OK)
+		return rc;
+	*was_live = affected > 0;
+	db_bind_u64(&r[0], &found);
+	return adhoc(db, "SELECT id FROM api_keys WHERE id = ?", p, r, NULL, NULL);
+}
+
+enum db_status
+db_admin_keys_revoke_user(struct db *db, uint64_t user_id, unsigned long long *count)
+{
+	MYSQL_BIND p[1];
+
+	db_bind_u64(&p[0], &user_id);
+	return adhoc(db, "UPDATE api_keys SET revoked_at = NOW(), updated_at = NOW() "
+	    "WHERE user_id = ? AND revoked_at IS NULL", p, NULL, count, NULL);
+}

@@ -35,4 +35,12 @@ enum db_status db_admin_token_add(struct db *, uint64_t user, const char *name,
 /* Deletes a token row, as Sanctum's revoke does.  DB_NOT_FOUND if none. */
 enum db_status db_admin_token_delete(struct db *, uint64_t id);
 
+/* Revokes key id (any owner) unless already revoked.  DB_NOT_FOUND if no
+ * such key; *was_live is 0 if it had been revoked before. */
+enum db_status db_admin_key_revoke(struct db *, uint64_t id, int *was_live);
+
+/* Revokes every unrevoked key of a user; *count gets how many. */
+enum db_status db_admin_keys_revoke_user(struct db *, uint64_t user_id,
+    unsigned long long *count);
+
 #endif

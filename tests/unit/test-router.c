@@ -32,7 +32,20 @@ main(void)
 	is_int(m("/api", "/api/api-keys/17", METHOD_GET), ROUTE_FOUND, "GET show");
 	ok(plen == 2 && strncmp(param, "17", 2) == 0, "the id segment is captured");
 	is_int(m("/api", "/api/api-keys/17", METHOD_POST), ROUTE_NO_METHOD, "POST on show");
-	ok(strstr(allow, "GET") != NULL && strstr(allow, "POST") == NULL, "Allow for show");
+	is_str(allow, "GET, DELETE", "Allow for a key");
+	is_int(m("/api", "/api/api-keys/17", METHOD_DELETE), ROUTE_FOUND, "DELETE revokes");
+	is_int(m("/api", "/api/api-keys", METHOD_GET), ROUTE_FOUND, "GET lists");
+	is_int(m("/api", "/api/api-keys", METHOD_POST), ROUTE_FOUND, "POST creates");
+	ok(route != NULL && route->method == METHOD_POST, "create route chosen");
+	is_int(m("/api", "/api/api-keys", METHOD_DELETE), ROUTE_NO_METHOD, "DELETE on the list");
+	is_str(allow, "GET, POST", "Allow for the list");
+	is_int(m("/api", "/api/api-keys/verify", METHOD_POST), ROUTE_FOUND, "POST verify");
+	ok(route != NULL && route->auth == ROUTE_AUTH_VERIFY, "verify takes no user token");
+	is_int(m("/api", "/api/api-keys/verify", METHOD_GET), ROUTE_NO_METHOD,
+	    "GET verify is 405, not a show");
+	is_str(allow, "POST", "Allow for verify");
+	is_int(m("/api", "/api/api-keys/verify", METHOD_DELETE), ROUTE_NO_METHOD,
+	    "DELETE verify is 405, not a revoke");
 	is_int(m("/api", "/api/api-keys/abc", METHOD_GET), ROUTE_FOUND,
 	    "any segment reaches show (which answers its own 404)");
 	is_int(m("/api", "/api/api-keys/", METHOD_GET), ROUTE_FOUND, "empty id segment");
