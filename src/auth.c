@@ -62,7 +62,8 @@ auth_token_split(const char *tok, size_t len, uint64_t *id, const char **plain,
 }
 
 enum auth_result
-auth_user(struct db *db, const char *header, uint64_t *user_id, int *email_verified)
+auth_user(struct db *db, const char *header, uint64_t *user_id, int *email_verified,
+    struct auth_prefetch *prefetch)
 {
 	char hash[CRYPTO_HEX_SHA256 + 1];
 	struct db_token row;
@@ -76,7 +77,13 @@ auth_user(struct db *db, const char *header, uint64_t *user_id, int *email_verif
 	    auth_token_split(tok, len, &id, &plain, &plainlen) != 0 ||
 	    crypto_sha256_hex(plain, plainlen, hash) != 0)
 		return AUTH_DENIED;
-	rc = id != 0 ? db_token_by_id(db, id, &row) : db_token_by_hash(db, hash, &row);
+	if (prefetch != NULL)
+		rc = db_token_with_key(db, id, hash, prefetch->key_id, &row,
+		    prefetch->key, &prefetch->found);
+	else if (id != 0)
+		rc = db_token_by_id(db, id, &row);
+	else
+		rc = db_token_by_hash(db, hash, &row);
 	switch (rc) {
 	case DB_OK:
 		break;
@@ -90,8 +97,11 @@ auth_user(struct db *db, const char *header, uint64_t *user_id, int *email_verif
 	}
 	match = crypto_equal(row.hash, hash, CRYPTO_HEX_SHA256);
 	crypto_wipe(hash, sizeof(hash));
-	if (!match)
+	if (!match) {
+		if (prefetch != NULL)
+			prefetch->found = 0;	/* never hand out a key unauthenticated */
 		return AUTH_DENIED;
+	}
 	/* Sanctum writes last_used_at on every request; once a minute is
 	 * enough to answer "when was it last used" and spares the write. */
 	if (row.stale && db_token_touch(db, row.id) != DB_OK)

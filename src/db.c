@@ -17,13 +17,23 @@
 
 #define TX_ATTEMPTS	5	/* tries of a transaction that hit a deadlock */
 
-#define TOKEN_COLUMNS \
+/* Sanctum's rules for a usable token: a user's, not expired, user present. */
+#define TOKEN_SELECT \
 	"SELECT t.id, t.tokenable_id, t.token, " \
 	"t.last_used_at IS NULL OR t.last_used_at < NOW() - INTERVAL 60 SECOND, " \
-	"u.email_verified_at IS NOT NULL " \
-	"FROM personal_access_tokens t JOIN users u ON u.id = t.tokenable_id " \
+	"u.email_verified_at IS NOT NULL"
+#define TOKEN_FROM \
+	" FROM personal_access_tokens t JOIN users u ON u.id = t.tokenable_id "
+#define TOKEN_WHERE \
 	"WHERE t.tokenable_type = 'App\\\\Models\\\\User' " \
 	"AND (t.expires_at IS NULL OR t.expires_at > NOW()) "
+
+/* The token and the caller's key in one round trip (show): the key columns
+ * are NULL when the key is missing or another user's. */
+#define TOKEN_KEY_SELECT TOKEN_SELECT ", k.id, k.user_id, k.name, k.`key`, " \
+	"k.secret_hint, k.permissions, k.expires_at, k.last_used_at, k.revoked_at, " \
+	"k.created_at, k.updated_at" TOKEN_FROM \
+	"LEFT JOIN api_keys k ON k.id = ? AND k.user_id = t.tokenable_id "
 
 /* The columns of struct db_key, in the order key_bind() binds them. */
 #define KEY_COLUMNS \
@@ -31,8 +41,10 @@
 	"last_used_at, revoked_at, created_at, updated_at "
 
 static const char *const stmt_sql[ST__MAX] = {
-	[ST_TOKEN_BY_ID] = TOKEN_COLUMNS "AND t.id = ?",
-	[ST_TOKEN_BY_HASH] = TOKEN_COLUMNS "AND t.token = ?",
+	[ST_TOKEN_BY_ID] = TOKEN_SELECT TOKEN_FROM TOKEN_WHERE "AND t.id = ?",
+	[ST_TOKEN_BY_HASH] = TOKEN_SELECT TOKEN_FROM TOKEN_WHERE "AND t.token = ?",
+	[ST_TOKEN_KEY_BY_ID] = TOKEN_KEY_SELECT TOKEN_WHERE "AND t.id = ?",
+	[ST_TOKEN_KEY_BY_HASH] = TOKEN_KEY_SELECT TOKEN_WHERE "AND t.token = ?",
 	[ST_TOKEN_TOUCH] =
 	    "UPDATE personal_access_tokens SET last_used_at = NOW(), updated_at = NOW() "
 	    "WHERE id = ? AND (last_used_at IS NULL "
@@ -43,7 +55,6 @@ static const char *const stmt_sql[ST__MAX] = {
 	    "INSERT INTO api_keys (user_id, `key`, secret_hash, secret_hint, "
 	    "permissions, expires_at, created_at, updated_at) "
 	    "VALUES (?, ?, ?, ?, '[]', NOW() + INTERVAL 1 YEAR, NOW(), NOW())",
-	[ST_KEY_FIND_OWNED] = KEY_COLUMNS "FROM api_keys WHERE id = ? AND user_id = ?",
 	[ST_KEY_COUNT_LIVE] =
 	    "SELECT COUNT(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL "
 	    "AND (expires_at IS NULL OR expires_at > NOW())",
@@ -427,10 +438,12 @@ db_run_prepared(struct db *db, enum stmt_id id, MYSQL_BIND *params, MYSQL_BIND *
 	return run_stmt(db, id, params, results, affected, retry, NULL, NULL);
 }
 
+/* Fetches a token row; res holds at least its 5 columns (more may follow,
+ * bound by the caller). */
 static enum db_status
-token_fetch(struct db *db, enum stmt_id id, MYSQL_BIND *param, struct db_token *t)
+token_fetch(struct db *db, enum stmt_id id, MYSQL_BIND *param, MYSQL_BIND *res,
+    struct db_token *t)
 {
-	MYSQL_BIND res[5];
 	unsigned long hashlen = 0;
 	my_bool hnull = 0, snull = 0, vnull = 0;
 	enum db_status rc;
@@ -453,19 +466,19 @@ token_fetch(struct db *db, enum stmt_id id, MYSQL_BIND *param, struct db_token *
 enum db_status
 db_token_by_id(struct db *db, uint64_t id, struct db_token *t)
 {
-	MYSQL_BIND p[1];
+	MYSQL_BIND p[1], res[5];
 
 	db_bind_u64(&p[0], &id);
-	return token_fetch(db, ST_TOKEN_BY_ID, p, t);
+	return token_fetch(db, ST_TOKEN_BY_ID, p, res, t);
 }
 
 enum db_status
 db_token_by_hash(struct db *db, const char *hash, struct db_token *t)
 {
-	MYSQL_BIND p[1];
+	MYSQL_BIND p[1], res[5];
 
 	db_bind_in_str(&p[0], hash, strlen(hash));
-	return token_fetch(db, ST_TOKEN_BY_HASH, p, t);
+	return token_fetch(db, ST_TOKEN_BY_HASH, p, res, t);
 }
 
 enum db_status
@@ -479,9 +492,11 @@ db_token_touch(struct db *db, uint64_t id)
 
 /* ------------------------------------------------------------ keys */
 
-/* Result buffers for KEY_COLUMNS (plus, with secret, the verify columns). */
+/* Result buffers for KEY_COLUMNS (plus, with secret, the verify columns),
+ * bound into res, which may follow other columns of the same row. */
 struct key_binds {
-	MYSQL_BIND	 res[14];
+	MYSQL_BIND	 own[14];
+	MYSQL_BIND	*res;
 	MYSQL_TIME	 t[5];
 	my_bool		 null[14];
 	unsigned long	 len[14];
@@ -492,14 +507,16 @@ enum { KC_ID, KC_USER, KC_NAME, KC_KEY, KC_HINT, KC_PERMS, KC_EXPIRES, KC_USED,
 	KC_REVOKED, KC_CREATED, KC_UPDATED, KC_HASH, KC_LIVE, KC_STALE };
 
 static void
-key_bind(struct key_binds *b, struct db_key *k, int with_secret)
+key_bind(struct key_binds *b, MYSQL_BIND *res, struct db_key *k, int with_secret)
 {
 	int i;
 
 	memset(b, 0, sizeof(*b));
 	memset(k, 0, sizeof(*k));
 	b->k = k;
+	b->res = res != NULL ? res : b->own;
 	db_bind_u64(&b->res[KC_ID], &k->id);
+	b->res[KC_ID].is_null = &b->null[KC_ID];	/* NULL: no such key (join) */
 	db_bind_u64(&b->res[KC_USER], &k->user_id);
 	db_bind_out_str(&b->res[KC_NAME], k->name, sizeof(k->name) - 1,
 	    &b->len[KC_NAME], &b->null[KC_NAME]);
@@ -545,18 +562,26 @@ key_finish(struct key_binds *b)
 }
 
 enum db_status
-db_key_find_owned(struct db *db, uint64_t id, uint64_t user_id, struct db_key *k)
+db_token_with_key(struct db *db, uint64_t token_id, const char *hash, uint64_t key_id,
+    struct db_token *t, struct db_key *k, int *key_found)
 {
+	MYSQL_BIND p[2], res[5 + 11];
 	struct key_binds b;
-	MYSQL_BIND p[2];
 	enum db_status rc;
 
-	key_bind(&b, k, 0);
-	db_bind_u64(&p[0], &id);
-	db_bind_u64(&p[1], &user_id);
-	rc = db_run_prepared(db, ST_KEY_FIND_OWNED, p, b.res, NULL, NULL);
-	if (rc == DB_OK)
+	key_bind(&b, res + 5, k, 0);
+	db_bind_u64(&p[0], &key_id);
+	if (token_id != 0)
+		db_bind_u64(&p[1], &token_id);
+	else
+		db_bind_in_str(&p[1], hash, strlen(hash));
+	rc = token_fetch(db, token_id != 0 ? ST_TOKEN_KEY_BY_ID : ST_TOKEN_KEY_BY_HASH,
+	    p, res, t);
+	*key_found = 0;
+	if (rc == DB_OK && !b.null[KC_ID]) {
 		key_finish(&b);
+		*key_found = 1;
+	}
 	return rc;
 }
 
@@ -567,7 +592,7 @@ db_key_by_value(struct db *db, const char *key, struct db_key *k)
 	MYSQL_BIND p[1];
 	enum db_status rc;
 
-	key_bind(&b, k, 1);
+	key_bind(&b, NULL, k, 1);
 	db_bind_in_str(&p[0], key, strlen(key));
 	rc = db_run_prepared(db, ST_KEY_BY_VALUE, p, b.res, NULL, NULL);
 	if (rc == DB_OK)
@@ -598,7 +623,7 @@ db_keys_list(struct db *db, uint64_t user_id, unsigned limit, db_key_cb *cb, voi
 	MYSQL_BIND p[2];
 	uint64_t lim = limit;
 
-	key_bind(&l.b, &k, 0);
+	key_bind(&l.b, NULL, &k, 0);
 	l.cb = cb;
 	l.ctx = ctx;
 	db_bind_u64(&p[0], &user_id);

@@ -127,9 +127,14 @@ enum db_status db_key_by_value(struct db *, const char *key, struct db_key *);
 enum db_status db_key_touch(struct db *, uint64_t id);
 
 
-/* Fetches key id if user_id owns it. */
-enum db_status db_key_find_owned(struct db *, uint64_t id, uint64_t user_id,
-    struct db_key *);
+/*
+ * The token lookup of db_token_by_id (token_id != 0) or db_token_by_hash,
+ * joined in the same statement with key key_id if the token's user owns it:
+ * one round trip for an authenticated show.  *key_found says whether k was
+ * filled.
+ */
+enum db_status db_token_with_key(struct db *, uint64_t token_id, const char *hash,
+    uint64_t key_id, struct db_token *t, struct db_key *k, int *key_found);
 
 /* A short text for a status.  Static storage; cannot fail. */
 const char *db_strerror(enum db_status);

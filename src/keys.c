@@ -173,22 +173,25 @@ keys_permissions_json(const char *text)
 void
 keys_show(struct app *app, struct request *req)
 {
-	struct db_key k;
-	uint64_t id;
+	const struct db_key *k = &req->key;
 
-	if (path_id(req, &id) != 0 ||
-	    key_lookup_answered(req, db_key_find_owned(app->db, id, req->user_id, &k)))
+	(void)app;
+	/* The router fetched the key with the token (prefetch_key); a bad id
+	 * matched nothing. */
+	if (!req->key_found) {
+		response_error_code(&req->res, 404, MSG_KEY_NOT_FOUND);
 		return;
+	}
 	/* Exactly the seed's fields: later columns are not shown here. */
 	response_success(&req->res, 200, MSG_FETCHED,
 	    json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:o}",
-	    "id", (json_int_t)k.id,
-	    "user_id", (json_int_t)k.user_id,
-	    "key", k.key,
-	    "permissions", keys_permissions_json(k.permissions),
-	    "expires_at", keys_time_json(k.expires_at),
-	    "created_at", keys_time_json(k.created_at),
-	    "updated_at", keys_time_json(k.updated_at)));
+	    "id", (json_int_t)k->id,
+	    "user_id", (json_int_t)k->user_id,
+	    "key", k->key,
+	    "permissions", keys_permissions_json(k->permissions),
+	    "expires_at", keys_time_json(k->expires_at),
+	    "created_at", keys_time_json(k->created_at),
+	    "updated_at", keys_time_json(k->updated_at)));
 }
 
 /* ------------------------------------------------------------ create */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "db.h"
 #include "response.h"
 
 enum http_method {
@@ -45,6 +46,8 @@ struct request {
 	size_t		 param_len;
 	uint64_t	 user_id;	/* set by authentication */
 	int		 email_verified;
+	struct db_key	 key;		/* fetched with the token (show) */
+	int		 key_found;
 	struct response	 res;
 };
 

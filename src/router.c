@@ -15,12 +15,13 @@
 
 /* Order matters only for the Allow header, which lists methods in it. */
 static const struct route routes[] = {
-	{ "/api-keys/generate", METHOD_POST, ROUTE_AUTH_USER, keys_generate },
-	{ "/api-keys/verify", METHOD_POST, ROUTE_AUTH_VERIFY, keys_verify },
-	{ "/api-keys", METHOD_GET, ROUTE_AUTH_USER, keys_list },
-	{ "/api-keys", METHOD_POST, ROUTE_AUTH_USER, keys_create },
-	{ "/api-keys/{id}", METHOD_GET, ROUTE_AUTH_USER, keys_show },
-	{ "/api-keys/{id}", METHOD_DELETE, ROUTE_AUTH_USER, keys_revoke },
+	{ "/api-keys/generate", METHOD_POST, ROUTE_AUTH_USER, 0, keys_generate },
+	{ "/api-keys/verify", METHOD_POST, ROUTE_AUTH_VERIFY, 0, keys_verify },
+	{ "/api-keys", METHOD_GET, ROUTE_AUTH_USER, 0, keys_list },
+	{ "/api-keys", METHOD_POST, ROUTE_AUTH_USER, 0, keys_create },
+	/* Show is the hot read: its key comes with the token, one round trip. */
+	{ "/api-keys/{id}", METHOD_GET, ROUTE_AUTH_USER, 1, keys_show },
+	{ "/api-keys/{id}", METHOD_DELETE, ROUTE_AUTH_USER, 0, keys_revoke },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -92,9 +93,11 @@ router_match(const char *base, const char *path, enum http_method method,
 }
 
 static int
-authenticate(struct app *app, struct request *req, enum route_auth how)
+authenticate(struct app *app, struct request *req, const struct route *route)
 {
-	switch (how) {
+	struct auth_prefetch pf;
+
+	switch (route->auth) {
 	case ROUTE_AUTH_NONE:
 		return 1;
 	case ROUTE_AUTH_VERIFY:
@@ -104,9 +107,16 @@ authenticate(struct app *app, struct request *req, enum route_auth how)
 		response_unauthenticated(&req->res);
 		return 0;
 	case ROUTE_AUTH_USER:
+		memset(&pf, 0, sizeof(pf));
+		pf.key = &req->key;
+		/* An id that is not a plain decimal matches no key (id 0). */
+		if (route->prefetch_key &&
+		    parse_decimal_id(req->param, req->param_len, &pf.key_id) != 0)
+			pf.key_id = 0;
 		switch (auth_user(app->db, req->authorization, &req->user_id,
-		    &req->email_verified)) {
+		    &req->email_verified, route->prefetch_key ? &pf : NULL)) {
 		case AUTH_OK:
+			req->key_found = pf.found;
 			return 1;
 		case AUTH_DENIED:
 			response_unauthenticated(&req->res);
@@ -148,7 +158,7 @@ router_dispatch(struct app *app, struct request *req)
 	case ROUTE_FOUND:
 		break;
 	}
-	if (!authenticate(app, req, route->auth))
+	if (!authenticate(app, req, route))
 		return;
 	route->handler(app, req);
 }

@@ -26,6 +26,7 @@ struct route {
 	const char		*pattern;	/* after the base path; "{id}" is one segment */
 	enum http_method	 method;
 	enum route_auth		 auth;
+	int			 prefetch_key;	/* fetch key {id} with the token */
 	route_handler		*handler;
 };
 
