@@ -219,6 +219,22 @@ db_disconnect(struct db *db)
 	db->in_tx = 0;
 }
 
+/* Prepares statement id on the open connection (disconnects on failure). */
+static enum db_status
+stmt_prepare(struct db *db, enum stmt_id id)
+{
+	db->st[id] = mysql_stmt_init(db->conn);
+	db->round_trips++;
+	if (db->st[id] == NULL ||
+	    mysql_stmt_prepare(db->st[id], stmt_sql[id], strlen(stmt_sql[id])) != 0) {
+		log_error("database: prepare statement %d: %s", (int)id,
+		    db->st[id] ? mysql_stmt_error(db->st[id]) : "out of memory");
+		db_disconnect(db);
+		return DB_UNAVAILABLE;
+	}
+	return DB_OK;
+}
+
 enum db_status
 db_connect(struct db *db)
 {
@@ -260,17 +276,13 @@ db_connect(struct db *db)
 		db_disconnect(db);
 		return DB_UNAVAILABLE;
 	}
-	for (i = 0; i < ST__MAX; i++) {
-		db->st[i] = mysql_stmt_init(db->conn);
-		if (db->st[i] == NULL ||
-		    mysql_stmt_prepare(db->st[i], stmt_sql[i], strlen(stmt_sql[i])) != 0) {
-			log_error("database: prepare statement %d: %s", i,
-			    db->st[i] ? mysql_stmt_error(db->st[i]) : "out of memory");
-			db_disconnect(db);
+	/* The responder prepares everything once per connection; the admin
+	 * tool, which may run before the tables exist, prepares on use. */
+	if (db->flags & DB_FLAG_MULTI_STATEMENTS)
+		return DB_OK;
+	for (i = 0; i < ST__MAX; i++)
+		if (stmt_prepare(db, (enum stmt_id)i) != DB_OK)
 			return DB_UNAVAILABLE;
-		}
-	}
-	db->round_trips += ST__MAX;
 	return DB_OK;
 }
 
@@ -416,7 +428,8 @@ run_stmt(struct db *db, enum stmt_id id, MYSQL_BIND *params, MYSQL_BIND *results
 	int attempt, in_tx;
 
 	for (attempt = 0; attempt < 2; attempt++) {
-		if (db_connect(db) != DB_OK)
+		if (db_connect(db) != DB_OK ||
+		    (db->st[id] == NULL && stmt_prepare(db, id) != DB_OK))
 			return DB_UNAVAILABLE;
 		rc = run_checked(db, db->st[id], params, results, affected, retry, row, ctx);
 		if (rc != DB_UNAVAILABLE)

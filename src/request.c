@@ -109,6 +109,13 @@ request_init(struct request *req, char *const *envp)
 		req->path[sl + il] = '\0';
 	}
 
+	/* Apache's ErrorDocument sends its own errors here, so that they too
+	 * are JSON; REDIRECT_STATUS carries the status it is answering. */
+	if ((cl = request_env(envp, "REDIRECT_STATUS")) != NULL && strlen(cl) == 3 &&
+	    cl[0] >= '4' && cl[0] <= '5' && cl[1] >= '0' && cl[1] <= '9' &&
+	    cl[2] >= '0' && cl[2] <= '9')
+		req->redirect_status = (cl[0] - '0') * 100 + (cl[1] - '0') * 10 + (cl[2] - '0');
+
 	cl = request_env(envp, "CONTENT_LENGTH");
 	if (cl == NULL || *cl == '\0')
 		req->body_state = BODY_NONE;

@@ -42,6 +42,7 @@ struct request {
 	size_t		 body_len;
 	enum body_state	 body_state;
 	unsigned long long content_length;
+	int		 redirect_status;	/* web server error page: 400..599, else 0 */
 	const char	*param;		/* the {id} segment, inside path */
 	size_t		 param_len;
 	uint64_t	 user_id;	/* set by authentication */

@@ -136,7 +136,15 @@ void
 router_dispatch(struct app *app, struct request *req)
 {
 	const struct route *route = NULL;
+	char msg[64];
 
+	if (req->redirect_status != 0) {
+		/* The web server failed the request and shows us as its error
+		 * page: answer its status in our envelope. */
+		snprintf(msg, sizeof(msg), "%s.", response_reason(req->redirect_status));
+		response_error(&req->res, req->redirect_status, msg);
+		return;
+	}
 	switch (req->body_state) {
 	case BODY_TOO_LARGE:
 		response_error(&req->res, 413, MSG_TOO_LARGE);

@@ -1,0 +1,207 @@
+# stack.sh: starts and stops a private MariaDB and a private Apache + mod_fcgid for tests and the demo (sourced).
+#
+# Nothing system-wide is touched: every server gets its own directory under
+# $STACK_DIR, its own socket and loopback port, and is stopped by PID.
+# Functions: stack_init, mariadb_start, mariadb_stop, apache_start,
+# apache_stop, stack_cleanup.  Exports APIKEYS_TEST_BASE_URL, TEST_SQL,
+# TEST_ADMIN, TEST_CTL for the HTTP suite.
+
+STACK_SRCDIR=${abs_top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+STACK_BUILDDIR=${abs_top_builddir:-$STACK_SRCDIR}
+
+stack_log() { printf 'stack: %s\n' "$*" >&2; }
+
+# A free TCP port on 127.0.0.1 (the kernel picks it).
+stack_free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Waits up to $2 tenths of a second for command $1 to succeed.
+stack_wait() {
+	local cmd=$1 tries=$2
+	while [ "$tries" -gt 0 ]; do
+		if eval "$cmd" >/dev/null 2>&1; then return 0; fi
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# Sends SIGTERM to a PID, waits up to 20 s, then SIGKILL.
+stack_kill_pid() {
+	local pid=$1 i
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	for i in $(seq 1 200); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	stack_log "pid $pid did not stop on SIGTERM: killing it"
+	kill -KILL "$pid" 2>/dev/null || true
+}
+
+stack_init() {
+	STACK_DIR=$(mktemp -d /tmp/apikeys-stack.XXXXXX)
+	chmod 755 "$STACK_DIR"
+	mkdir -p "$STACK_DIR/bin" "$STACK_DIR/db" "$STACK_DIR/run" "$STACK_DIR/logs"
+	chmod 755 "$STACK_DIR/bin" "$STACK_DIR/run"
+	STACK_DB_PORT=$(stack_free_port)
+	STACK_HTTP_PORT=${STACK_HTTP_PORT:-$(stack_free_port)}
+	STACK_DB_SOCKET=$STACK_DIR/run/mysqld.sock
+	STACK_DB_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+	STACK_PEPPER=$(head -c 33 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+	if [ "$(id -u)" -eq 0 ]; then STACK_DB_USER_OPT=--user=root; else STACK_DB_USER_OPT=; fi
+	export STACK_DIR STACK_DB_PORT STACK_HTTP_PORT STACK_DB_SOCKET STACK_DB_PASSWORD STACK_PEPPER STACK_DB_USER_OPT
+	# The settings every program of the stack reads.
+	cat > "$STACK_DIR/env" <<EOT
+APIKEYS_DB_HOST=127.0.0.1
+APIKEYS_DB_PORT=$STACK_DB_PORT
+APIKEYS_DB_USER=apikeys
+APIKEYS_DB_PASSWORD=$STACK_DB_PASSWORD
+APIKEYS_DB_NAME=apikeys
+APIKEYS_PEPPER=$STACK_PEPPER
+EOT
+	chmod 600 "$STACK_DIR/env"
+	cat > "$STACK_DIR/sql" <<EOT
+#!/bin/sh
+# Runs SQL (arguments, else stdin) as root on the private database.
+if [ \$# -gt 0 ]; then
+	exec mysql --no-defaults -S '$STACK_DB_SOCKET' -u root -N -B apikeys -e "\$*"
+fi
+exec mysql --no-defaults -S '$STACK_DB_SOCKET' -u root -N -B apikeys
+EOT
+	cat > "$STACK_DIR/admin" <<EOT
+#!/bin/sh
+# Runs apikeys-admin with the private stack's settings.
+set -a; . '$STACK_DIR/env'; set +a
+exec '$STACK_BUILDDIR/src/apikeys-admin' "\$@"
+EOT
+	chmod 755 "$STACK_DIR/sql" "$STACK_DIR/admin"
+	TEST_SQL=$STACK_DIR/sql
+	TEST_ADMIN=$STACK_DIR/admin
+	TEST_CTL=$STACK_SRCDIR/tests/lib/ctl.sh
+	export TEST_SQL TEST_ADMIN TEST_CTL
+}
+
+mariadb_start() {
+	local first=0
+	if [ ! -d "$STACK_DIR/db/data/mysql" ]; then
+		first=1
+		mariadb-install-db --no-defaults --datadir="$STACK_DIR/db/data" $STACK_DB_USER_OPT \
+		    --auth-root-authentication-method=socket --skip-test-db \
+		    >"$STACK_DIR/logs/mariadb-install.log" 2>&1 || {
+			stack_log "mariadb-install-db failed:"; tail -20 "$STACK_DIR/logs/mariadb-install.log" >&2; return 1; }
+	fi
+	mariadbd --no-defaults --datadir="$STACK_DIR/db/data" $STACK_DB_USER_OPT \
+	    --socket="$STACK_DB_SOCKET" --port="$STACK_DB_PORT" --bind-address=127.0.0.1 \
+	    --pid-file="$STACK_DIR/run/mysqld.pid" --log-error="$STACK_DIR/logs/mariadb.log" \
+	    --skip-log-bin --innodb-buffer-pool-size=64M --max-connections=300 \
+	    --skip-name-resolve >/dev/null 2>&1 &
+	echo $! > "$STACK_DIR/run/mysqld.bgpid"
+	if ! stack_wait "mysqladmin --no-defaults -S '$STACK_DB_SOCKET' -u root ping" 300; then
+		stack_log "MariaDB did not start:"; tail -20 "$STACK_DIR/logs/mariadb.log" >&2
+		return 1
+	fi
+	if [ "$first" -eq 1 ]; then
+		mysql --no-defaults -S "$STACK_DB_SOCKET" -u root <<EOT || return 1
+CREATE DATABASE apikeys CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER 'apikeys'@'localhost' IDENTIFIED BY '$STACK_DB_PASSWORD';
+CREATE USER 'apikeys'@'127.0.0.1' IDENTIFIED BY '$STACK_DB_PASSWORD';
+GRANT ALL ON apikeys.* TO 'apikeys'@'localhost';
+GRANT ALL ON apikeys.* TO 'apikeys'@'127.0.0.1';
+EOT
+		"$TEST_ADMIN" migrate --dir "$STACK_SRCDIR/sql/migrations" >"$STACK_DIR/logs/migrate.log" 2>&1 || {
+			stack_log "migrate failed:"; cat "$STACK_DIR/logs/migrate.log" >&2; return 1; }
+	fi
+}
+
+mariadb_pid() {
+	cat "$STACK_DIR/run/mysqld.pid" 2>/dev/null || cat "$STACK_DIR/run/mysqld.bgpid" 2>/dev/null
+}
+
+mariadb_stop() {
+	stack_kill_pid "$(mariadb_pid)"
+	rm -f "$STACK_DIR/run/mysqld.pid"
+}
+
+# Writes the Apache config: mod_fcgid serving the responder at /api.
+apache_write_conf() {
+	local mods=/usr/lib/apache2/modules conf=$STACK_DIR/httpd.conf
+	mkdir -p "$STACK_DIR/fcgid" "$STACK_DIR/www"
+	chown www-data: "$STACK_DIR/fcgid" 2>/dev/null || chmod 777 "$STACK_DIR/fcgid"
+	install -m 755 "$STACK_BUILDDIR/src/apikeys.fcgi" "$STACK_DIR/bin/apikeys.fcgi"
+	{
+		echo "ServerRoot $STACK_DIR"
+		echo "ServerName 127.0.0.1"
+		echo "Listen 127.0.0.1:$STACK_HTTP_PORT"
+		echo "PidFile $STACK_DIR/run/httpd.pid"
+		echo "Mutex file:$STACK_DIR/run"
+		echo "DefaultRuntimeDir $STACK_DIR/run"
+		for m in mpm_event authz_core alias env headers rewrite fcgid; do
+			echo "LoadModule ${m}_module $mods/mod_$m.so"
+		done
+		if [ "$(id -u)" -eq 0 ]; then echo "User www-data"; echo "Group www-data"; fi
+		echo "ErrorLog $STACK_DIR/logs/apache-error.log"
+		echo "LogFormat \"%h %t \\\"%r\\\" %>s %b %D\" timed"
+		echo "CustomLog $STACK_DIR/logs/apache-access.log timed"
+		echo "DocumentRoot $STACK_DIR/www"
+		echo "StartServers 1"
+		echo "ServerLimit 2"
+		echo "ThreadsPerChild 50"
+		echo "MaxRequestWorkers 100"
+		echo "FcgidIPCDir $STACK_DIR/fcgid"
+		echo "FcgidProcessTableFile $STACK_DIR/fcgid/table"
+		cat "$STACK_SRCDIR/apache/apikeys-fcgid.conf.in"
+		while IFS='=' read -r k v; do
+			echo "FcgidInitialEnv $k \"$v\""
+		done < "$STACK_DIR/env"
+		[ -n "${STACK_EXTRA_ENV:-}" ] && printf '%s\n' $STACK_EXTRA_ENV | while IFS='=' read -r k v; do
+			echo "FcgidInitialEnv $k \"$v\""
+		done
+		echo "Alias /api $STACK_DIR/bin/apikeys.fcgi"
+		echo "<Directory $STACK_DIR/bin>"
+		echo "    SetHandler fcgid-script"
+		echo "    Options +ExecCGI"
+		echo "    Require all granted"
+		echo "</Directory>"
+	} > "$conf"
+}
+
+apache_start() {
+	apache_write_conf
+	APACHE_RUN_DIR=$STACK_DIR/run APACHE_LOCK_DIR=$STACK_DIR/run APACHE_LOG_DIR=$STACK_DIR/logs \
+	    apache2 -f "$STACK_DIR/httpd.conf" -k start 2>"$STACK_DIR/logs/apache-start.log" || {
+		stack_log "Apache did not start:"; cat "$STACK_DIR/logs/apache-start.log" >&2
+		tail -20 "$STACK_DIR/logs/apache-error.log" >&2 2>/dev/null; return 1; }
+	APIKEYS_TEST_BASE_URL=http://127.0.0.1:$STACK_HTTP_PORT
+	export APIKEYS_TEST_BASE_URL
+	if ! stack_wait "curl -s -o /dev/null --max-time 5 '$APIKEYS_TEST_BASE_URL/api/'" 300; then
+		stack_log "Apache does not answer:"; tail -20 "$STACK_DIR/logs/apache-error.log" >&2
+		return 1
+	fi
+}
+
+# The PIDs of the responder processes of this stack (by executable path).
+stack_responder_pids() {
+	local exe=$STACK_DIR/bin/apikeys.fcgi p
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/exe" 2>/dev/null)" = "$exe" ] && echo "${p#/proc/}"
+	done
+	return 0
+}
+
+apache_stop() {
+	local pid
+	pid=$(cat "$STACK_DIR/run/httpd.pid" 2>/dev/null) || true
+	stack_kill_pid "$pid"
+	# mod_fcgid's children exit with Apache; make sure none is left behind.
+	for pid in $(stack_responder_pids); do stack_kill_pid "$pid"; done
+}
+
+stack_cleanup() {
+	[ -n "${STACK_DIR:-}" ] && [ -d "$STACK_DIR" ] || return 0
+	apache_stop
+	mariadb_stop
+	if [ "${KEEP_STACK:-0}" != 1 ]; then rm -rf "$STACK_DIR"; fi
+	STACK_DIR=
+}
