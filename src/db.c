@@ -179,12 +179,14 @@ is_connection_error(unsigned err)
 	return 0;
 }
 
-/* Errors that a whole transaction may retry. */
+/* Errors that a whole transaction may retry: a deadlock (InnoDB, or a
+ * Galera certification conflict, which reports the same code).  A lock wait
+ * timeout is not retried: the lock is held by something slow, and waiting
+ * again would hold the worker past the web server's timeout. */
 static int
 is_retryable(unsigned err)
 {
-	return err == ER_LOCK_DEADLOCK || err == ER_LOCK_WAIT_TIMEOUT ||
-	    err == 1180 /* ER_ERROR_DURING_COMMIT: Galera certification */;
+	return err == ER_LOCK_DEADLOCK;
 }
 
 void

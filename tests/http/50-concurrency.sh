@@ -3,13 +3,13 @@
 
 new_user race
 mkdir -p "$TMP/race"
-seq 1 120 | xargs -P 40 -I{} curl -s --max-time 30 -o "$TMP/race/{}" -w '%{http_code}\n' \
+seq 1 200 | xargs -P 200 -I{} curl -s --max-time 30 -o "$TMP/race/{}" -w '%{http_code}\n' \
     -X POST -H "$(auth "$TOKEN")" "$BASE/api/api-keys/generate" > "$TMP/codes"
 cat "$TMP/race"/* | jq -r '.data.secret // empty' 2>/dev/null >> "${SECRETS_FILE:-/dev/null}"
 n200=$(grep -c '^200$' "$TMP/codes")
-printf '# 120 concurrent generates for one user: %s answered 200; others: %s\n' "$n200" \
+printf '# 200 concurrent generates for one user: %s answered 200; others: %s\n' "$n200" \
     "$(grep -v '^200$' "$TMP/codes" | sort | uniq -c | tr '\n' ' ')"
-check "120 concurrent generates all answer 200" test "$n200" = 120
+check "200 concurrent generates all answer 200" test "$n200" = 200
 expect_sql "SELECT COUNT(*) FROM api_keys WHERE user_id=$USER_ID" 1 "exactly one key remains"
 left=$("$TEST_SQL" "SELECT \`key\` FROM api_keys WHERE user_id=$USER_ID")
 check "the key left is one that was returned" grep -rqF "$left" "$TMP/race"

@@ -1,0 +1,97 @@
+# 85-faults.sh: a hung table, a connection killed mid-transaction, a worker killed mid-request, a client gone.
+. "$(dirname "$0")/lib.sh"
+
+new_user faults
+generate "$TOKEN"
+OLD_ID=$KEY_ID
+elapsed_ms() { echo $((($(date +%s%N) - $1) / 1000000)); }
+json_error() { [ "$STATUS" -ge 500 ] && printf '%s' "$BODY" | jq -e '.success == false' >/dev/null; }
+
+# 1. A table lock held by another session: the request fails with the JSON
+#    error within the database timeout (5 s), not the web server's (30 s).
+"$TEST_SQL" "LOCK TABLES api_keys WRITE; SELECT SLEEP(60); UNLOCK TABLES" >/dev/null 2>&1 &
+lockpid=$!
+sleep 0.5
+t0=$(date +%s%N)
+req GET "/api/api-keys/$OLD_ID" -H "$(auth "$TOKEN")"
+ms=$(elapsed_ms "$t0")
+printf '# show against a locked table answered %s after %d ms\n' "$STATUS" "$ms"
+check "a hung table: show answers a JSON 5xx" json_error
+check "a hung table: within 8 s ($ms ms)" test "$ms" -lt 8000
+t0=$(date +%s%N)
+req POST /api/api-keys/generate -H "$(auth "$TOKEN")"
+ms=$(elapsed_ms "$t0")
+expect 500 "$GEN_FAILED" "a hung table: generate answers its 500"
+check "a hung table: generate within 8 s ($ms ms)" test "$ms" -lt 8000
+"$TEST_SQL" "KILL (SELECT id FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(60)%' LIMIT 1)" 2>/dev/null ||
+    for c in $("$TEST_SQL" "SELECT id FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(60)%'"); do
+	"$TEST_SQL" "KILL $c"; done
+wait "$lockpid" 2>/dev/null
+req GET "/api/api-keys/$OLD_ID" -H "$(auth "$TOKEN")"
+expect_status 200 "the old key survived the failed generate"
+
+# A trigger that makes this user's inserts slow, to act in the middle of a
+# generate: after its DELETE, before its INSERT returns.
+"$TEST_SQL" "CREATE TRIGGER apikeys_test_slow BEFORE INSERT ON api_keys FOR EACH ROW
+    SET NEW.name = IF(NEW.user_id = $USER_ID AND SLEEP(3) = 0, NEW.name, NEW.name)"
+conn_in_insert() {
+	# (USER shows the trigger's definer while the trigger runs.)
+	"$TEST_SQL" "SELECT id FROM information_schema.PROCESSLIST WHERE COMMAND = 'Execute'
+	    AND INFO LIKE 'INSERT INTO api_keys%' LIMIT 1"
+}
+wait_insert() {
+	local i c
+	for i in $(seq 1 50); do
+		c=$(conn_in_insert)
+		[ -n "$c" ] && { echo "$c"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
+# 2. The connection killed between the delete and the insert.
+curl -s --max-time 20 -o "$TMP/killed" -w '%{http_code}' -X POST -H "$(auth "$TOKEN")" \
+    "$BASE/api/api-keys/generate" > "$TMP/killed.code" &
+cpid=$!
+conn=$(wait_insert) && "$TEST_SQL" "KILL CONNECTION $conn"
+wait "$cpid"
+printf '# generate whose connection was killed mid-transaction: %s %s\n' "$(cat "$TMP/killed.code")" "$(cat "$TMP/killed")"
+check "a killed connection: generate answers its JSON 500" \
+    grep -qF "$GEN_FAILED" "$TMP/killed"
+expect_sql "SELECT GROUP_CONCAT(id) FROM api_keys WHERE user_id=$USER_ID" "$OLD_ID" \
+    "a killed connection: the old key is still there, nothing half-written"
+req GET "/api/api-keys/$OLD_ID" -H "$(auth "$TOKEN")"
+expect_status 200 "the next request is served (reconnected)"
+
+# 3. The worker killed in the middle of a request.
+curl -s --max-time 20 -o "$TMP/worker" -w '%{http_code}' -X POST -H "$(auth "$TOKEN")" \
+    "$BASE/api/api-keys/generate" > "$TMP/worker.code" &
+cpid=$!
+if conn=$(wait_insert); then
+	# The worker is the process at the client end of that connection.
+	port=$("$TEST_SQL" "SELECT SUBSTRING_INDEX(HOST, ':', -1) FROM information_schema.PROCESSLIST WHERE ID = $conn")
+	victim=$(ss -tnpH "sport = :$port" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1)
+	printf '# killing worker %s (database client port %s)\n' "$victim" "$port"
+	[ -n "$victim" ] && kill -KILL "$victim"
+fi
+wait "$cpid"
+printf '# the client of the killed worker got %s %s\n' "$(cat "$TMP/worker.code")" "$(head -c 200 "$TMP/worker")"
+check "a killed worker: the client gets a JSON error" bash -c \
+    "jq -e '.success == false' '$TMP/worker' >/dev/null"
+sleep 3.5	# the killed worker's transaction is rolled back by the server
+expect_sql "SELECT GROUP_CONCAT(id) FROM api_keys WHERE user_id=$USER_ID" "$OLD_ID" \
+    "a killed worker: the old key is still there"
+req GET "/api/api-keys/$OLD_ID" -H "$(auth "$TOKEN")"
+expect_status 200 "a killed worker: the next request is served"
+
+# 4. A client that disconnects before the answer.
+curl -s --max-time 1 -o /dev/null -X POST -H "$(auth "$TOKEN")" "$BASE/api/api-keys/generate"
+sleep 3
+"$TEST_SQL" "DROP TRIGGER apikeys_test_slow"
+for i in 1 2 3 4 5; do
+	req GET /api/api-keys -H "$(auth "$TOKEN")"
+	[ "$STATUS" = 200 ] || break
+done
+expect_status 200 "a client gone mid-request: the next requests are served"
+expect_sql "SELECT COUNT(*) FROM api_keys WHERE user_id=$USER_ID" 1 "and the user still has exactly one key"
+finish
