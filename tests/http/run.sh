@@ -17,5 +17,5 @@ for f in "$here"/[0-9][0-9]-*.sh; do
 	fi
 done | tee "$out.all"
 n=$(grep -cE '^(not )?ok' "$out.all")
-echo "1..$n"
+[ -n "${NO_PLAN:-}" ] || echo "1..$n"
 rm -f "$out" "$out.all" "$SECRETS_FILE"

@@ -127,7 +127,8 @@ mariadb_stop() {
 # Writes the Apache config: mod_fcgid serving the responder at /api.
 apache_write_conf() {
 	local mods=/usr/lib/apache2/modules conf=$STACK_DIR/httpd.conf
-	mkdir -p "$STACK_DIR/fcgid" "$STACK_DIR/www"
+	mkdir -p "$STACK_DIR/fcgid" "$STACK_DIR/www" "$STACK_DIR/san"
+	chmod 1777 "$STACK_DIR/san"	# sanitizer reports of the web user's processes
 	chown www-data: "$STACK_DIR/fcgid" 2>/dev/null || chmod 777 "$STACK_DIR/fcgid"
 	install -m 755 "$STACK_BUILDDIR/src/apikeys.fcgi" "$STACK_DIR/bin/apikeys.fcgi"
 	{
@@ -155,9 +156,14 @@ apache_write_conf() {
 		while IFS='=' read -r k v; do
 			echo "FcgidInitialEnv $k \"$v\""
 		done < "$STACK_DIR/env"
+		echo "FcgidInitialEnv ASAN_OPTIONS \"log_path=$STACK_DIR/san/asan:detect_leaks=1\""
+		echo "FcgidInitialEnv UBSAN_OPTIONS \"log_path=$STACK_DIR/san/ubsan:print_stacktrace=1\""
 		[ -n "${STACK_EXTRA_ENV:-}" ] && printf '%s\n' $STACK_EXTRA_ENV | while IFS='=' read -r k v; do
 			echo "FcgidInitialEnv $k \"$v\""
 		done
+		# STACK_WRAPPER runs the responder under a tool (valgrind).
+		[ -n "${STACK_WRAPPER:-}" ] &&
+		    echo "FcgidWrapper \"$STACK_WRAPPER $STACK_DIR/bin/apikeys.fcgi\" virtual"
 		echo "Alias /api $STACK_DIR/bin/apikeys.fcgi"
 		echo "<Directory $STACK_DIR/bin>"
 		echo "    SetHandler fcgid-script"
@@ -196,6 +202,15 @@ apache_stop() {
 	stack_kill_pid "$pid"
 	# mod_fcgid's children exit with Apache; make sure none is left behind.
 	for pid in $(stack_responder_pids); do stack_kill_pid "$pid"; done
+}
+
+# Prints the sanitizer reports the responders left (none: prints nothing).
+stack_sanitizer_reports() {
+	local f
+	for f in "$STACK_DIR"/san/*; do
+		[ -f "$f" ] && { echo "== $f"; head -40 "$f"; }
+	done
+	return 0
 }
 
 stack_cleanup() {
