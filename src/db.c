@@ -242,6 +242,9 @@ db_connect(struct db *db)
 {
 	const struct config *c = db->cfg;
 	unsigned timeout = c->db_timeout;
+	/* The server's lock waits end first, with a clean error; the client's
+	 * read timeout is the backstop for a server that stopped answering. */
+	unsigned io_timeout = c->db_timeout + 2;
 	my_bool off = 0;
 	char init[256];
 	unsigned long flags = 0;
@@ -262,8 +265,8 @@ db_connect(struct db *db)
 	    "innodb_lock_wait_timeout = %u, lock_wait_timeout = %u%s",
 	    timeout, timeout, c->db_sync_wait ? ", wsrep_sync_wait = 1" : "");
 	mysql_options(db->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	mysql_options(db->conn, MYSQL_OPT_READ_TIMEOUT, &timeout);
-	mysql_options(db->conn, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
+	mysql_options(db->conn, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
+	mysql_options(db->conn, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
 	mysql_options(db->conn, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(db->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(db->conn, MYSQL_INIT_COMMAND, init);

@@ -83,6 +83,10 @@ request_init(struct request *req, char *const *envp)
 	memset(req, 0, sizeof(*req));
 	req->method = method_parse(request_env(envp, "REQUEST_METHOD"));
 	req->authorization = request_env(envp, "HTTP_AUTHORIZATION");
+	/* Shared hosting passes the header with mod_rewrite's [E=...], which an
+	 * internal redirect renames. */
+	if (req->authorization == NULL)
+		req->authorization = request_env(envp, "REDIRECT_HTTP_AUTHORIZATION");
 
 	uri = request_env(envp, "REQUEST_URI");
 	if (uri != NULL) {

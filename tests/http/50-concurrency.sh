@@ -4,7 +4,7 @@
 new_user race
 mkdir -p "$TMP/race"
 seq 1 200 | xargs -P 200 -I{} curl -s --max-time 30 -o "$TMP/race/{}" -w '%{http_code}\n' \
-    -X POST -H "$(auth "$TOKEN")" "$BASE/api/api-keys/generate" > "$TMP/codes"
+    -X POST -d '' -H "$(auth "$TOKEN")" "$BASE/api/api-keys/generate" > "$TMP/codes"
 cat "$TMP/race"/* | jq -r '.data.secret // empty' 2>/dev/null >> "${SECRETS_FILE:-/dev/null}"
 n200=$(grep -c '^200$' "$TMP/codes")
 printf '# 200 concurrent generates for one user: %s answered 200; others: %s\n' "$n200" \
@@ -20,7 +20,7 @@ for i in $(seq 1 20); do new_user "many$i"; echo "$TOKEN" >> "$TMP/users"; done
 mkdir -p "$TMP/many"
 for r in $(seq 1 10); do awk -v r="$r" '{ print r "-" NR, $0 }' "$TMP/users"; done > "$TMP/list"
 MANY=$TMP/many BASE=$BASE xargs -P 40 -n 2 sh -c 'curl -s --max-time 30 -o "$MANY/$1" \
-    -w "%{http_code}\n" -X POST -H "Authorization: Bearer $2" "$BASE/api/api-keys/generate"' sh \
+    -w "%{http_code}\n" -X POST -d "" -H "Authorization: Bearer $2" "$BASE/api/api-keys/generate"' sh \
     < "$TMP/list" > "$TMP/codes2"
 n=$(grep -c '^200$' "$TMP/codes2")
 printf '# 200 generates over 20 users: %s answered 200\n' "$n"

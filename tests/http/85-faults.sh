@@ -50,7 +50,7 @@ wait_insert() {
 }
 
 # 2. The connection killed between the delete and the insert.
-curl -s --max-time 20 -o "$TMP/killed" -w '%{http_code}' -X POST -H "$(auth "$TOKEN")" \
+curl -s --max-time 20 -o "$TMP/killed" -w '%{http_code}' -X POST -d '' -H "$(auth "$TOKEN")" \
     "$BASE/api/api-keys/generate" > "$TMP/killed.code" &
 cpid=$!
 conn=$(wait_insert) && "$TEST_SQL" "KILL CONNECTION $conn"
@@ -64,7 +64,7 @@ req GET "/api/api-keys/$OLD_ID" -H "$(auth "$TOKEN")"
 expect_status 200 "the next request is served (reconnected)"
 
 # 3. The worker killed in the middle of a request.
-curl -s --max-time 20 -o "$TMP/worker" -w '%{http_code}' -X POST -H "$(auth "$TOKEN")" \
+curl -s --max-time 20 -o "$TMP/worker" -w '%{http_code}' -X POST -d '' -H "$(auth "$TOKEN")" \
     "$BASE/api/api-keys/generate" > "$TMP/worker.code" &
 cpid=$!
 if conn=$(wait_insert); then
@@ -85,7 +85,7 @@ req GET "/api/api-keys/$OLD_ID" -H "$(auth "$TOKEN")"
 expect_status 200 "a killed worker: the next request is served"
 
 # 4. A client that disconnects before the answer.
-curl -s --max-time 1 -o /dev/null -X POST -H "$(auth "$TOKEN")" "$BASE/api/api-keys/generate"
+curl -s --max-time 1 -o /dev/null -X POST -d '' -H "$(auth "$TOKEN")" "$BASE/api/api-keys/generate"
 sleep 3
 "$TEST_SQL" "DROP TRIGGER apikeys_test_slow"
 for i in 1 2 3 4 5; do

