@@ -111,7 +111,8 @@ CREATE USER 'apikeys'@'127.0.0.1' IDENTIFIED BY '$STACK_DB_PASSWORD';
 GRANT ALL ON apikeys.* TO 'apikeys'@'localhost';
 GRANT ALL ON apikeys.* TO 'apikeys'@'127.0.0.1';
 EOT
-		"$TEST_ADMIN" migrate --dir "$STACK_SRCDIR/sql/migrations" >"$STACK_DIR/logs/migrate.log" 2>&1 || {
+		"$TEST_ADMIN" migrate --dir "${STACK_MIGRATIONS_DIR:-$STACK_SRCDIR/sql/migrations}" \
+		    >"$STACK_DIR/logs/migrate.log" 2>&1 || {
 			stack_log "migrate failed:"; cat "$STACK_DIR/logs/migrate.log" >&2; return 1; }
 	fi
 }
