@@ -176,6 +176,8 @@ apache_write_conf() {
 		# STACK_WRAPPER runs the responder under a tool (valgrind).
 		[ -n "${STACK_WRAPPER:-}" ] &&
 		    echo "FcgidWrapper \"$STACK_WRAPPER $STACK_DIR/bin/apikeys.fcgi\" virtual"
+		# Extra configuration (the benchmark's ceiling responder).
+		[ -n "${STACK_EXTRA_CONF:-}" ] && cat "$STACK_EXTRA_CONF"
 		if [ "${STACK_FRONT:-apache}" = htaccess ]; then
 			# Shared hosting: the server config only allows overrides;
 			# everything of the application is in the .htaccess.

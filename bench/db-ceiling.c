@@ -1,0 +1,120 @@
+/* db-ceiling.c: the benchmark's database ceiling: the SQL of show and of generate, issued by a C loop straight to MariaDB. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <mysql.h>
+
+/* The same statements the responder prepares (src/db.c). */
+static const char show_sql[] =
+    "SELECT t.id, t.tokenable_id, t.token, "
+    "t.last_used_at IS NULL OR t.last_used_at < NOW() - INTERVAL 60 SECOND, "
+    "u.email_verified_at IS NOT NULL, k.id, k.user_id, k.name, k.`key`, "
+    "k.secret_hint, k.permissions, k.expires_at, k.last_used_at, k.revoked_at, "
+    "k.created_at, k.updated_at FROM personal_access_tokens t "
+    "JOIN users u ON u.id = t.tokenable_id "
+    "LEFT JOIN api_keys k ON k.id = ? AND k.user_id = t.tokenable_id "
+    "WHERE t.tokenable_type = 'App\\\\Models\\\\User' "
+    "AND (t.expires_at IS NULL OR t.expires_at > NOW()) AND t.id = ?";
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static MYSQL_STMT *
+prep(MYSQL *c, const char *sql)
+{
+	MYSQL_STMT *st = mysql_stmt_init(c);
+
+	if (st == NULL || mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+		fprintf(stderr, "db-ceiling: prepare: %s\n", mysql_error(c));
+		exit(1);
+	}
+	return st;
+}
+
+/* Binds u64 parameters a (and b when two) and the string k (when the
+ * statement has three or four), then executes. */
+static void
+run(MYSQL_STMT *st, unsigned long long *a, unsigned long long *b, const char *k, int fetch)
+{
+	MYSQL_BIND p[4];
+	unsigned long np = mysql_stmt_param_count(st), i;
+
+	memset(p, 0, sizeof(p));
+	for (i = 0; i < np && i < 4; i++) {
+		if (i == 0 || (i == 1 && k == NULL)) {
+			p[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			p[i].is_unsigned = 1;
+			p[i].buffer = i == 0 ? a : b;
+		} else {
+			const char *v = i == 3 ? "abcd" : k;	/* the hint is short */
+
+			p[i].buffer_type = MYSQL_TYPE_STRING;
+			p[i].buffer = (void *)v;
+			p[i].buffer_length = strlen(v);
+		}
+	}
+	if (mysql_stmt_bind_param(st, p) != 0 || mysql_stmt_execute(st) != 0) {
+		fprintf(stderr, "db-ceiling: execute: %s\n", mysql_stmt_error(st));
+		exit(1);
+	}
+	if (fetch) {
+		mysql_stmt_store_result(st);
+		mysql_stmt_free_result(st);
+	}
+}
+
+/* usage: db-ceiling show|generate SOCKET USER PASSWORD DB USERS SECONDS */
+int
+main(int argc, char **argv)
+{
+	MYSQL *c;
+	MYSQL_STMT *st, *lock, *del, *ins;
+	unsigned long long n = 0, users, id, kid, none = 0;
+	double t0, secs;
+	char key[96];
+
+	if (argc != 8)
+		return 2;
+	users = strtoull(argv[6], NULL, 10);
+	secs = atof(argv[7]);
+	c = mysql_init(NULL);
+	if (!mysql_real_connect(c, NULL, argv[3], argv[4], argv[5], 0, argv[2], 0)) {
+		fprintf(stderr, "db-ceiling: connect: %s\n", mysql_error(c));
+		return 1;
+	}
+	mysql_query(c, "SET time_zone = '+00:00'");
+	st = prep(c, show_sql);
+	lock = prep(c, "SELECT id FROM users WHERE id = ? FOR UPDATE");
+	del = prep(c, "DELETE FROM api_keys WHERE user_id = ?");
+	ins = prep(c, "INSERT INTO api_keys (user_id, `key`, secret_hash, secret_hint, permissions, "
+	    "expires_at, created_at, updated_at) "
+	    "VALUES (?, ?, ?, ?, '[]', NOW() + INTERVAL 1 YEAR, NOW(), NOW())");
+	t0 = now();
+	while (now() - t0 < secs) {
+		id = 1 + n % users;
+		kid = id;
+		if (strcmp(argv[1], "show") == 0)
+			run(st, &kid, &id, NULL, 1);
+		else {
+			/* generate's transaction, statement for statement */
+			snprintf(key, sizeof(key), "MTP_KEY_ceiling_%llu_%llu", id, n);
+			mysql_query(c, "START TRANSACTION");
+			run(lock, &id, &none, NULL, 1);
+			run(del, &id, &none, NULL, 0);
+			run(ins, &id, &none, key, 0);
+			mysql_commit(c);
+		}
+		n++;
+	}
+	printf("%.0f\n", n / (now() - t0));
+	mysql_close(c);
+	return 0;
+}

@@ -1,0 +1,21 @@
+-- requests.lua: wrk script: BENCH_TARGET show|verify|generate|ceiling, credentials from BENCH_DIR, users FIRST..LAST.
+local target = os.getenv("BENCH_TARGET")
+local dir = os.getenv("BENCH_DIR")
+local first = tonumber(os.getenv("BENCH_FIRST"))
+local last = tonumber(os.getenv("BENCH_LAST"))
+local tokens, keys = {}, {}
+for line in io.lines(dir .. "/tokens.txt") do tokens[#tokens + 1] = line end
+for line in io.lines(dir .. "/keys.txt") do keys[#keys + 1] = line end
+
+request = function()
+	local i = math.random(first, last)
+	if target == "show" then
+		return wrk.format("GET", "/api/api-keys/" .. i, { ["Authorization"] = "Bearer " .. tokens[i] })
+	elseif target == "verify" then
+		return wrk.format("POST", "/api/api-keys/verify", { ["Content-Type"] = "application/json" }, keys[i])
+	elseif target == "generate" then
+		return wrk.format("POST", "/api/api-keys/generate",
+			{ ["Authorization"] = "Bearer " .. tokens[i], ["Content-Length"] = "0" })
+	end
+	return wrk.format("GET", "/ceiling/api-keys/1")
+end
