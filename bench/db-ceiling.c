@@ -81,13 +81,15 @@ main(int argc, char **argv)
 {
 	MYSQL *c;
 	MYSQL_STMT *st, *lock, *del, *ins;
-	unsigned long long n = 0, users, id, kid, none = 0;
+	unsigned long long n = 0, users, offset, id, kid, none = 0;
 	double t0, secs;
 	char key[96];
 
 	if (argc != 8)
 		return 2;
 	users = strtoull(argv[6], NULL, 10);
+	/* Generate works on its own users (BENCH_OFFSET), never show's. */
+	offset = getenv("BENCH_OFFSET") ? strtoull(getenv("BENCH_OFFSET"), NULL, 10) : 0;
 	secs = atof(argv[7]);
 	c = mysql_init(NULL);
 	if (!mysql_real_connect(c, NULL, argv[3], argv[4], argv[5], 0, argv[2], 0)) {
@@ -104,7 +106,7 @@ main(int argc, char **argv)
 	n = (unsigned long long)getpid() * 7919;	/* clients start apart */
 	t0 = now();
 	while (now() - t0 < secs) {
-		id = 1 + n % users;
+		id = 1 + offset + n % users;
 		kid = id;
 		if (strcmp(argv[1], "show") == 0)
 			run(st, &kid, &id, NULL, 1);
