@@ -25,16 +25,25 @@ fi
 
 # What each target links: its module and what that module calls.  The
 # router reaches every handler, hence the database and key modules.
-srcs_router="router auth keys verify db crypto log request response timeutil validate"
-srcs_bearer="auth crypto db log request response timeutil"
-srcs_config="config crypto"
-srcs_request="request crypto response"
-srcs_json_body="validate timeutil response crypto"
-libs_router="jansson libcrypto libmariadb"
-libs_bearer="jansson libcrypto libmariadb"
-libs_config="libcrypto"
-libs_request="jansson libcrypto"
-libs_json_body="jansson libcrypto"
+modules() {
+	case $1 in
+	router)		echo "router auth keys verify db crypto log request response timeutil validate" ;;
+	bearer)		echo "auth crypto db log request response timeutil" ;;
+	config)		echo "config crypto" ;;
+	request)	echo "request crypto response" ;;
+	json-body)	echo "validate timeutil response crypto" ;;
+	*)		echo "build.sh: no target $1" >&2; return 1 ;;
+	esac
+}
+
+# The pkg-config packages of those modules.
+packages() {
+	case $1 in
+	router|bearer)	echo "jansson libcrypto libmariadb" ;;
+	config)		echo "libcrypto" ;;
+	*)		echo "jansson libcrypto" ;;
+	esac
+}
 
 san="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 cflags="-g -O1 $san -Wall -Wextra -I$cfg -I$top/src"
@@ -46,8 +55,7 @@ mkdir -p "$out/obj"
 # Each module once, shared by the targets that need it.
 needed=""
 for t in $targets; do
-	v=$(echo "$t" | tr - _)
-	eval "needed=\"\$needed \$srcs_$v\""
+	needed="$needed $(modules "$t")"
 done
 for m in $(echo "$needed" | tr ' ' '\n' | sort -u); do
 	# shellcheck disable=SC2086
@@ -55,16 +63,14 @@ for m in $(echo "$needed" | tr ' ' '\n' | sort -u); do
 done
 
 for t in $targets; do
-	v=$(echo "$t" | tr - _)
-	eval "mods=\$srcs_$v; pkgs=\$libs_$v"
 	objs=""
-	for m in $mods; do
+	for m in $(modules "$t"); do
 		objs="$objs $out/obj/$m.o"
 	done
 	# shellcheck disable=SC2086
 	$cc $cflags -Werror -c -o "$out/obj/fuzz-$t.o" "$top/tests/fuzz/fuzz-$t.c"
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2046,SC2086
 	$cc $san -g -o "$out/fuzz-$t" "$out/obj/fuzz-$t.o" $objs \
-	    $(pkg-config --libs $pkgs)
+	    $(pkg-config --libs $(packages "$t"))
 	echo "built $out/fuzz-$t"
 done

@@ -1,6 +1,7 @@
 /* fuzz-router.c: libFuzzer target for the route matcher: a method byte, then the client's path. */
 #include "ac-config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +61,30 @@ check_found(const char *base, const char *path, enum http_method method,
 		abort();
 	if (strncmp(pat, rest, pre) != 0 || memchr(o->param, '/', o->plen) != NULL ||
 	    strcmp(brace + 4, o->param + o->plen) != 0)
+		abort();
+}
+
+/*
+ * The {id} span goes to parse_decimal_id next (the key to prefetch, or a
+ * 404): it must take exactly the canonical spellings of 1..2^63-1.
+ */
+static void
+check_id(const char *param, size_t plen)
+{
+	uint64_t id = 0, v = 0;
+	size_t i;
+	int canonical = plen >= 1 && plen <= 19 && param[0] >= '1' && param[0] <= '9';
+
+	for (i = 0; canonical && i < plen; i++) {
+		if (param[i] < '0' || param[i] > '9')
+			canonical = 0;
+		else
+			v = v * 10 + (uint64_t)(param[i] - '0');	/* 19 digits fit */
+	}
+	if (canonical && v > 9223372036854775807ULL)
+		canonical = 0;
+	if ((parse_decimal_id(param, plen, &id) == 0) != canonical ||
+	    (canonical && id != v))
 		abort();
 }
 
@@ -126,6 +151,8 @@ check_path(const char *base, const char *path, struct outcome out[METHOD__MAX])
 				literal = out[m].param == NULL;
 			else if (literal != (out[m].param == NULL))
 				abort();
+			if (out[m].param != NULL)
+				check_id(out[m].param, out[m].plen);
 			nfound++;
 			break;
 		case ROUTE_NO_METHOD:

@@ -72,7 +72,10 @@ for t in $targets; do
 	fi
 	failed=$((failed + 1))
 	keep=1
-	crash=$(ls "$art"/* 2>/dev/null | head -1)
+	crash=""
+	for a in "$art"/*; do
+		[ -f "$a" ] && crash=$a && break
+	done
 	echo "not ok - fuzz $t: exit $rc after ${execs:-?} executions in $took s, input ${crash:-(none written)}"
 	# The report's first lines and its frames in the project's code; the
 	# fuzzer's and the C library's own frames say nothing here.
