@@ -29,13 +29,14 @@ auth_bearer_token(const char *header, const char **tok, size_t *len)
 		return -1;
 	for (p = header + 6; is_blank(*p); p++)
 		;
-	end = p + strnlen(p, AUTH_TOKEN_MAX + 64);
-	while (end > p && is_blank(end[-1]))
-		end--;
+	/* The token: printable ASCII without blanks, at most AUTH_TOKEN_MAX
+	 * bytes; then nothing but blanks to the end of the header. */
+	for (end = p; end < p + AUTH_TOKEN_MAX + 1 && *end >= 0x21 && *end <= 0x7e; end++)
+		;
 	if (end == p || (size_t)(end - p) > AUTH_TOKEN_MAX)
 		return -1;
-	for (i = 0; i < (size_t)(end - p); i++)
-		if (p[i] < 0x21 || p[i] > 0x7e)
+	for (i = 0; end[i] != '\0'; i++)
+		if (!is_blank(end[i]))
 			return -1;
 	*tok = p;
 	*len = (size_t)(end - p);
