@@ -16,7 +16,7 @@ static const char show_sql[] =
     "k.created_at, k.updated_at FROM personal_access_tokens t "
     "JOIN users u ON u.id = t.tokenable_id "
     "LEFT JOIN api_keys k ON k.id = ? AND k.user_id = t.tokenable_id "
-    "WHERE t.tokenable_type = 'App\\\\Models\\\\User' "
+    "WHERE BINARY t.tokenable_type = 'App\\\\Models\\\\User' "
     "AND (t.expires_at IS NULL OR t.expires_at > NOW()) AND t.id = ?";
 
 static double

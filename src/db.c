@@ -17,7 +17,10 @@
 
 #define TX_ATTEMPTS	5	/* tries of a transaction that hit a deadlock */
 
-/* Sanctum's rules for a usable token: a user's, not expired, user present. */
+/* Sanctum's rules for a usable token: a user's, not expired, user present.
+ * The type is compared byte for byte (BINARY), as PHP compares class names:
+ * the column's collation would also match "app\\models\\user" or a trailing
+ * blank. */
 #define TOKEN_SELECT \
 	"SELECT t.id, t.tokenable_id, t.token, " \
 	"t.last_used_at IS NULL OR t.last_used_at < NOW() - INTERVAL 60 SECOND, " \
@@ -25,7 +28,7 @@
 #define TOKEN_FROM \
 	" FROM personal_access_tokens t JOIN users u ON u.id = t.tokenable_id "
 #define TOKEN_WHERE \
-	"WHERE t.tokenable_type = 'App\\\\Models\\\\User' " \
+	"WHERE BINARY t.tokenable_type = 'App\\\\Models\\\\User' " \
 	"AND (t.expires_at IS NULL OR t.expires_at > NOW()) "
 
 /* The token and the caller's key in one round trip (show): the key columns

@@ -1,22 +1,38 @@
-# 60-body.sh: the request body cap (413 as JSON) and bodies that are absent, short or odd.
+# 60-body.sh: the request body cap (65536 bytes by default; over it, 413 as JSON and nothing changes) and odd bodies that are ignored.
 . "$(dirname "$0")/lib.sh"
 
+body_of() { head -c "$1" /dev/zero | tr '\0' x > "$TMP/body.$1"; printf '%s' "$TMP/body.$1"; }
 new_user body
-head -c 70000 /dev/zero | tr '\0' x > "$TMP/big"
-req POST /api/api-keys/generate -H "$(auth "$TOKEN")" --data-binary @"$TMP/big"
-expect 413 '{"success":false,"message":"Payload Too Large."}' "a 70000-byte body is 413"
-expect_header Content-Type application/json "413 is JSON"
-expect_sql "SELECT COUNT(*) FROM api_keys WHERE user_id=$USER_ID" 0 "nothing was generated"
-head -c 60000 /dev/zero | tr '\0' x > "$TMP/ok"
-generate_body() { req POST /api/api-keys/generate -H "$(auth "$TOKEN")" "$@"; remember_secret "$(printf '%s' "$BODY" | jq -r '.data.secret // empty' 2>/dev/null)"; }
-generate_body --data-binary @"$TMP/ok"
-expect_status 200 "a 60000-byte body is under the cap"
-req POST /api/api-keys -H "$(auth "$TOKEN")" --data-binary @"$TMP/big"
-expect 413 '{"success":false,"message":"Payload Too Large."}' "create with a body over the cap"
-generate_body -H 'Transfer-Encoding: chunked' --data-binary @"$TMP/ok"
-expect_status 200 "a chunked body under the cap"
-generate_body --data-binary $'a\x00b\xff\xfe'
-expect_status 200 "NUL bytes and invalid UTF-8 in an ignored body"
-req GET /api/api-keys/1 -H "$(auth "$TOKEN")" -H "X-Big: $(head -c 16000 /dev/zero | tr '\0' h)"
-expect 404 "$NOTFOUND_KEY" "a 16 KiB header"
+generate "$TOKEN"
+KEPT="$KEY_ID $KEY"
+kept() { expect_sql "SELECT GROUP_CONCAT(CONCAT(id, ' ', \`key\`)) FROM api_keys WHERE user_id=$USER_ID" "$KEPT" "$1"; }
+
+req POST /api/api-keys/generate -H "$(auth "$TOKEN")" --data-binary @"$(body_of 70000)"
+expect 413 "$TOOLARGE" "a 70000-byte body to generate: the JSON 413"
+body_lacks MTP_ "no key material in the 413"
+kept "after the 413 the user's key is unchanged"
+req POST /api/api-keys/generate -H "$(auth "$TOKEN")" --data-binary @"$(body_of 65537)"
+expect 413 "$TOOLARGE" "65537 bytes, one over the cap: 413"
+kept "after the 413 at 65537 bytes the key is unchanged"
+req POST /api/api-keys/generate -H "$(auth "$TOKEN")" -H 'Transfer-Encoding: chunked' --data-binary @"$TMP/body.70000"
+expect 413 "$TOOLARGE" "a chunked body over the cap: 413"
+kept "after the chunked 413 the key is unchanged"
+req POST /api/api-keys/generate -H "$(auth "$TOKEN")" --data-binary @"$(body_of 1048576)"
+expect 413 "$TOOLARGE" "a 1 MiB body: 413"
+
+req POST /api/api-keys/generate -H "$(auth "$TOKEN")" --data-binary @"$(body_of 65536)"
+expect_status 200 "65536 bytes, the cap itself: 200"
+req POST /api/api-keys/generate -H "$(auth "$TOKEN")" --data-binary @"$(body_of 60000)"
+expect_status 200 "a 60000-byte body: 200"
+expect_match "^\{\"success\":true,\"message\":\"API key generated successfully\",\"data\":\{\"id\":[0-9]+,\"key\":\"$KEY_RE\",\"secret\":\"$SEC_RE\"\}\}$" \
+    "a 60000-byte body: the generate envelope"
+expect_sql "SELECT \`key\` FROM api_keys WHERE user_id=$USER_ID" "$(json .data.key)" "a 60000-byte body: the key returned is the one stored"
+req POST /api/api-keys/generate -H "$(auth "$TOKEN")" -H 'Transfer-Encoding: chunked' --data-binary @"$TMP/body.60000"
+expect_status 200 "a chunked body under the cap: 200"
+req POST /api/api-keys/generate -H "$(auth "$TOKEN")" --data-binary $'a\x00b\xff\xfe'
+expect_status 200 "NUL bytes and invalid UTF-8 in an ignored body: 200"
+req POST /api/api-keys -H "$(auth "$TOKEN")" --data-binary @"$TMP/body.70000"
+expect 413 "$TOOLARGE" "create (section 7) with a body over the cap: 413"
+req GET /api/api-keys/999999999 -H "$(auth "$TOKEN")" -H "X-Big: $(head -c 16000 /dev/zero | tr '\0' h)"
+expect 404 "$NOTFOUND_KEY" "a 16 KiB header is carried through"
 finish

@@ -1,21 +1,45 @@
 #!/bin/bash
 # run.sh BASE_URL: runs every case file of the HTTP contract suite against a server, as one TAP stream.
+#   HTTP_ONLY=GLOB       run only the case files whose names match (e.g. '2*' or '40-show.sh')
+#   NO_PLAN=1            leave out the closing 1..N (the caller adds its own checks)
+#   HTTP_FILE_TIMEOUT=S  seconds one case file may run (default 900)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 BASE=${1:?usage: run.sh BASE_URL}
 export BASE
-SECRETS_FILE=${SECRETS_FILE:-$(mktemp /tmp/apikeys-secrets.XXXXXX)}
+own_secrets=0
+if [ -z "${SECRETS_FILE:-}" ]; then
+	SECRETS_FILE=$(mktemp -t apikeys-secrets.XXXXXX)
+	own_secrets=1
+fi
 export SECRETS_FILE
-out=$(mktemp /tmp/apikeys-tap.XXXXXX)
+work=$(mktemp -d -t apikeys-tap.XXXXXX)
+trap '[ "$own_secrets" = 1 ] && rm -f "$SECRETS_FILE"; rm -rf "$work"' EXIT
+limit=${HTTP_FILE_TIMEOUT:-900}
+: > "$work/all"
+ran=0
 for f in "$here"/[0-9][0-9]-*.sh; do
-	case $(basename "$f") in ${HTTP_ONLY:-*}) ;; *) continue ;; esac
-	bash "$f" > "$out" 2>&1
+	name=$(basename "$f")
+	# shellcheck disable=SC2254
+	case $name in ${HTTP_ONLY:-*}) ;; *) continue ;; esac
+	ran=$((ran + 1))
+	# Each file in its own process: a crash stops that file only.
+	timeout -k 10 "$limit" bash "$f" > "$work/out" 2> "$work/err"
 	rc=$?
-	cat "$out"
-	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$out"; then
-		echo "not ok - $(basename "$f") exited $rc"
-	fi
-done | tee "$out.all"
-n=$(grep -cE '^(not )?ok' "$out.all")
-[ -n "${NO_PLAN:-}" ] || echo "1..$n"
-rm -f "$out" "$out.all" "$SECRETS_FILE"
+	{
+		cat "$work/out"
+		# What a file wrote on stderr is shown as diagnostics, not TAP.
+		[ -s "$work/err" ] && sed "s/^/# $name stderr: /" "$work/err" | head -40
+		if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+			echo "not ok - $name did not finish within $limit s"
+		elif [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$work/out"; then
+			echo "not ok - $name exited $rc"
+		elif ! grep -qE '^(not )?ok' "$work/out"; then
+			echo "not ok - $name printed no result"
+		fi
+	} | tee -a "$work/all"
+done
+if [ "$ran" = 0 ]; then
+	echo "not ok - no case file matches HTTP_ONLY='${HTTP_ONLY:-}'" | tee -a "$work/all"
+fi
+[ -n "${NO_PLAN:-}" ] || echo "1..$(grep -cE '^(not )?ok' "$work/all")"
