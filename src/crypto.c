@@ -5,7 +5,8 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include "crypto.h"
@@ -62,20 +63,79 @@ to_hex(const unsigned char *d, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/*
+ * OpenSSL 3 looks an algorithm up by name on every one-shot call (HMAC(),
+ * EVP_Digest() with EVP_sha256()); that lookup costs more than hashing a
+ * token.  The algorithms are fetched once, and the HMAC state keyed with the
+ * pepper is kept and copied for each message.  They live as long as the
+ * process.
+ */
+static EVP_MD *sha256_md;
+static EVP_MAC *hmac_mac;
+static EVP_MAC_CTX *hmac_keyed;			/* keyed with hmac_key */
+static unsigned char hmac_key[256];
+static size_t hmac_keylen;
+
+static const EVP_MD *
+sha256(void)
+{
+	if (sha256_md == NULL)
+		sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	return sha256_md;
+}
+
+/* A fresh HMAC-SHA-256 context keyed with key, or NULL. */
+static EVP_MAC_CTX *
+hmac_context(const void *key, size_t keylen)
+{
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
+		OSSL_PARAM_construct_end()
+	};
+	EVP_MAC_CTX *c;
+
+	if (hmac_mac == NULL && (hmac_mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+		return NULL;
+	if (hmac_keyed != NULL && keylen == hmac_keylen &&
+	    CRYPTO_memcmp(key, hmac_key, keylen) == 0)
+		return EVP_MAC_CTX_dup(hmac_keyed);
+	if ((c = EVP_MAC_CTX_new(hmac_mac)) == NULL)
+		return NULL;
+	/* An empty key (development mode) is one byte of zero, as HMAC pads it. */
+	if (EVP_MAC_init(c, keylen ? key : (const void *)"", keylen ? keylen : 1, params) != 1) {
+		EVP_MAC_CTX_free(c);
+		return NULL;
+	}
+	if (keylen <= sizeof(hmac_key)) {
+		EVP_MAC_CTX_free(hmac_keyed);
+		crypto_wipe(hmac_key, sizeof(hmac_key));
+		memcpy(hmac_key, key, keylen);
+		hmac_keylen = keylen;
+		hmac_keyed = EVP_MAC_CTX_dup(c);
+	}
+	return c;
+}
+
 int
 crypto_hmac_sha256_hex(const void *key, size_t keylen, const void *msg,
     size_t msglen, char out[CRYPTO_HEX_SHA256 + 1])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	size_t mdlen = 0;
+	EVP_MAC_CTX *c;
+	int rc = -1;
 
-	if (keylen > (size_t)0x7fffffff ||
-	    HMAC(EVP_sha256(), key, (int)keylen, msg, msglen, md, &mdlen) == NULL ||
-	    mdlen != CRYPTO_HEX_SHA256 / 2)
+	if ((c = hmac_context(key, keylen)) == NULL)
 		return -1;
-	to_hex(md, mdlen, out);
+	if (EVP_MAC_update(c, msg, msglen) == 1 &&
+	    EVP_MAC_final(c, md, &mdlen, sizeof(md)) == 1 &&
+	    mdlen == CRYPTO_HEX_SHA256 / 2) {
+		to_hex(md, mdlen, out);
+		rc = 0;
+	}
+	EVP_MAC_CTX_free(c);
 	crypto_wipe(md, sizeof(md));
-	return 0;
+	return rc;
 }
 
 int
@@ -83,8 +143,9 @@ crypto_sha256_hex(const void *msg, size_t len, char out[CRYPTO_HEX_SHA256 + 1])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
+	const EVP_MD *alg = sha256();
 
-	if (EVP_Digest(msg, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	if (alg == NULL || EVP_Digest(msg, len, md, &mdlen, alg, NULL) != 1 ||
 	    mdlen != CRYPTO_HEX_SHA256 / 2)
 		return -1;
 	to_hex(md, mdlen, out);

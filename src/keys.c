@@ -114,8 +114,8 @@ keys_generate(struct app *app, struct request *req)
 		goto done;
 	}
 	response_success(&req->res, 200, MSG_GENERATED,
-	    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "key", f.key,
-	    "secret", f.secret));
+	    json_members("id", json_integer((json_int_t)id), "key", json_string(f.key),
+	    "secret", json_string(f.secret), (const char *)NULL));
 	if (req->res.status != 200)
 		response_error(&req->res, 500, MSG_GENERATE_FAILED);
 done:
@@ -161,7 +161,12 @@ path_id(struct request *req, uint64_t *id)
 json_t *
 keys_permissions_json(const char *text)
 {
-	json_t *perms = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	json_t *perms;
+
+	/* What generate stores, so what most keys hold: no parser needed. */
+	if (strcmp(text, "[]") == 0)
+		return json_array();
+	perms = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
 
 	if (!json_is_array(perms)) {
 		json_decref(perms);
@@ -183,15 +188,16 @@ keys_show(struct app *app, struct request *req)
 		return;
 	}
 	/* Exactly the seed's fields: later columns are not shown here. */
-	response_success(&req->res, 200, MSG_FETCHED,
-	    json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:o}",
-	    "id", (json_int_t)k->id,
-	    "user_id", (json_int_t)k->user_id,
-	    "key", k->key,
+	/* Built member by member: the hot path skips json_pack's format
+	 * parser.  A member that could not be made leaves data NULL (500). */
+	response_success(&req->res, 200, MSG_FETCHED, json_members(
+	    "id", json_integer((json_int_t)k->id),
+	    "user_id", json_integer((json_int_t)k->user_id),
+	    "key", json_string(k->key),
 	    "permissions", keys_permissions_json(k->permissions),
 	    "expires_at", keys_time_json(k->expires_at),
 	    "created_at", keys_time_json(k->created_at),
-	    "updated_at", keys_time_json(k->updated_at)));
+	    "updated_at", keys_time_json(k->updated_at), (const char *)NULL));
 }
 
 /* ------------------------------------------------------------ create */

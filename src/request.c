@@ -74,21 +74,67 @@ parse_length(const char *s, unsigned long long *out)
 	return 0;
 }
 
+/* The CGI variables request_init() reads, found in one pass. */
+struct cgi_vars {
+	const char	*method, *authorization, *redirect_authorization, *uri;
+	const char	*script, *info, *redirect_status, *content_length;
+};
+
+/* If entry is "NAME=value", points *slot at the value. */
+#define TAKE(entry, lit, slot) do {					\
+	if (strncmp((entry), lit "=", sizeof(lit)) == 0 && *(slot) == NULL)	\
+		*(slot) = (entry) + sizeof(lit);			\
+} while (0)
+
+/* One pass over the environment (it is scanned on every request, and holds
+ * dozens of variables); the first occurrence of a name wins, as getenv's. */
+static void
+cgi_vars_scan(char *const *envp, struct cgi_vars *v)
+{
+	const char *e;
+
+	memset(v, 0, sizeof(*v));
+	for (; envp != NULL && (e = *envp) != NULL; envp++) {
+		switch (e[0]) {
+		case 'C':
+			TAKE(e, "CONTENT_LENGTH", &v->content_length);
+			break;
+		case 'H':
+			TAKE(e, "HTTP_AUTHORIZATION", &v->authorization);
+			break;
+		case 'P':
+			TAKE(e, "PATH_INFO", &v->info);
+			break;
+		case 'R':
+			TAKE(e, "REQUEST_METHOD", &v->method);
+			TAKE(e, "REQUEST_URI", &v->uri);
+			TAKE(e, "REDIRECT_STATUS", &v->redirect_status);
+			TAKE(e, "REDIRECT_HTTP_AUTHORIZATION", &v->redirect_authorization);
+			break;
+		case 'S':
+			TAKE(e, "SCRIPT_NAME", &v->script);
+			break;
+		}
+	}
+}
+
 int
 request_init(struct request *req, char *const *envp)
 {
+	struct cgi_vars v;
 	const char *uri, *cl;
 	size_t len;
 
 	memset(req, 0, sizeof(*req));
-	req->method = method_parse(request_env(envp, "REQUEST_METHOD"));
-	req->authorization = request_env(envp, "HTTP_AUTHORIZATION");
+	cgi_vars_scan(envp, &v);
+	req->method = method_parse(v.method);
+	req->authorization = v.authorization;
 	/* Shared hosting passes the header with mod_rewrite's [E=...], which an
 	 * internal redirect renames. */
 	if (req->authorization == NULL)
-		req->authorization = request_env(envp, "REDIRECT_HTTP_AUTHORIZATION");
+		req->authorization = v.redirect_authorization;
 
-	uri = request_env(envp, "REQUEST_URI");
+	uri = v.uri;
 	if (uri != NULL) {
 		len = strcspn(uri, "?#");
 		if (len > PATH_MAX_LEN)
@@ -99,8 +145,7 @@ request_init(struct request *req, char *const *envp)
 		req->path[len] = '\0';
 	} else {
 		/* Front ends that do not pass REQUEST_URI: rebuild it. */
-		const char *script = request_env(envp, "SCRIPT_NAME");
-		const char *info = request_env(envp, "PATH_INFO");
+		const char *script = v.script, *info = v.info;
 		size_t sl = script ? strnlen(script, PATH_MAX_LEN) : 0;
 		size_t il = info ? strnlen(info, PATH_MAX_LEN) : 0;
 
@@ -115,12 +160,12 @@ request_init(struct request *req, char *const *envp)
 
 	/* Apache's ErrorDocument sends its own errors here, so that they too
 	 * are JSON; REDIRECT_STATUS carries the status it is answering. */
-	if ((cl = request_env(envp, "REDIRECT_STATUS")) != NULL && strlen(cl) == 3 &&
+	if ((cl = v.redirect_status) != NULL && strlen(cl) == 3 &&
 	    cl[0] >= '4' && cl[0] <= '5' && cl[1] >= '0' && cl[1] <= '9' &&
 	    cl[2] >= '0' && cl[2] <= '9')
 		req->redirect_status = (cl[0] - '0') * 100 + (cl[1] - '0') * 10 + (cl[2] - '0');
 
-	cl = request_env(envp, "CONTENT_LENGTH");
+	cl = v.content_length;
 	if (cl == NULL || *cl == '\0')
 		req->body_state = BODY_NONE;
 	else if (parse_length(cl, &req->content_length) != 0)

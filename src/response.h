@@ -20,6 +20,14 @@ struct response {
 #define MSG_SERVER_ERROR	"Server Error."
 
 /*
+ * An object of the members given as name, value pairs in order, ended by a
+ * NULL name: json_members("id", json_integer(7), (const char *)NULL).  Takes
+ * every value (new references).  Returns NULL if any value is NULL or on
+ * out of memory, having freed them all.  Names must be ASCII literals.
+ */
+json_t *json_members(const char *name, ...);
+
+/*
  * Sets {"success":false,"message":message}.  Replaces any earlier answer.
  * If building the JSON fails, the renderer falls back to a fixed 500 body.
  */
@@ -49,6 +57,13 @@ void response_invalid(struct response *, const char *message, json_t *errors);
  * Returns NULL only on out of memory.
  */
 char *response_render(const struct response *, size_t *len);
+
+/*
+ * The JSON text of v exactly as PHP's json_encode() writes it (what
+ * response_render() sends): a new NUL-terminated buffer the caller frees,
+ * its length in *len.  Returns NULL on out of memory.
+ */
+char *response_body_json(const json_t *v, size_t *len);
 
 /* Makes jansson wipe every block it frees.  Call once before any JSON is
  * built.  Cannot fail. */

@@ -62,11 +62,10 @@ keys_verify(struct app *app, struct request *req)
 		log_warn("verify: could not record last use of key %llu",
 		    (unsigned long long)k.id);
 	response_success(&req->res, 200, MSG_VALID,
-	    json_pack("{s:I, s:I, s:o, s:o}",
-	    "id", (json_int_t)k.id,
-	    "user_id", (json_int_t)k.user_id,
+	    json_members("id", json_integer((json_int_t)k.id),
+	    "user_id", json_integer((json_int_t)k.user_id),
 	    "permissions", keys_permissions_json(k.permissions),
-	    "expires_at", keys_time_json(k.expires_at)));
+	    "expires_at", keys_time_json(k.expires_at), (const char *)NULL));
 done:
 	crypto_wipe(hash, sizeof(hash));
 	crypto_wipe(k.secret_hash, sizeof(k.secret_hash));

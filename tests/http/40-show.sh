@@ -60,15 +60,22 @@ fullwidth=$(printf '%s' "$KEY_ID" | sed 's/./%EF%BC%9&/g')
 hex=$(printf '0x%x' "$KEY_ID")
 for id in 0 00 -1 "-$KEY_ID" 1.0 "$KEY_ID.0" "$KEY_ID." 1e3 "${KEY_ID}e0" "0$KEY_ID" "00$KEY_ID" 01 \
     abc "${KEY_ID}abc" "$hex" "$KEY" 99999999999999999999999 "$wrap" 18446744073709551615 \
-    9223372036854775807 9223372036854775808 %31 "$pct" "$KEY_ID%20" "%20$KEY_ID" "$KEY_ID%09" "$KEY_ID%0A" \
+    9223372036854775807 9223372036854775808 %31 "$pct" "$KEY_ID%20" "%20$KEY_ID" \
     "1;DROP%20TABLE%20api_keys" "$KEY_ID;DROP%20TABLE%20api_keys" "$KEY_ID%20OR%201=1" \
     %D9%A1 "$arabic" "$fullwidth" "%2B$KEY_ID" "+$KEY_ID" "%20" "$KEY_ID,$KEY_ID" "%2D1"; do
 	req GET "/api/api-keys/$id" -H "$(auth "$OWNER")"
 	expect 404 "$NOTFOUND_KEY" "id '$id' is the same 404"
 done
-req GET "/api/api-keys/$KEY_ID%00" -H "$(auth "$OWNER")"
-check "a NUL byte in the id: a JSON 404 (or the front end's JSON 400)$(host_edge)" bash -c \
-    '[ "$1" = 404 -o "$1" = 400 ] && jq -e ".success == false" "$2" >/dev/null' _ "$STATUS" "$TMP/b"
+# Encoded control characters: some front ends refuse them in any path
+# themselves (lighttpd: 400; Apache, for a NUL: 404), and the responder's
+# error route answers that refusal as JSON.  Either way, never the key.
+for c in 00 09 0A; do
+	req GET "/api/api-keys/$KEY_ID%$c" -H "$(auth "$OWNER")"
+	check "a %$c in the id: the key's 404, or the front end's refusal as JSON ($STATUS)$(host_edge)" \
+	    bash -c '[ "$3" = application/json ] && case "$1 $2" in
+	        "404 $4"|"404 $5"|"400 $6") true ;; *) false ;; esac' _ \
+	    "$STATUS" "$BODY" "$(header Content-Type)" "$NOTFOUND_KEY" "$NOTFOUND" "$BADREQUEST"
+done
 req GET /api/api-keys/ -H "$(auth "$OWNER")"
 expect 404 "$NOTFOUND_KEY" "an empty id (/api/api-keys/) is the same 404"
 # Without a token the id is never looked at: authentication comes first.

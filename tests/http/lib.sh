@@ -33,8 +33,10 @@ last_response() {
 # Requests the web server refuses before it reads a .htaccess (an encoded
 # NUL, a path too long to map) get the host's own error page on shared
 # hosting: a known limit there, reported as TODO rather than hidden.
+# Only a response that is not JSON (the host's page) is marked: a JSON answer
+# is the responder's, and is checked like any other.
 host_edge() {
-	if [ "${STACK_FRONT:-}" = htaccess ]; then
+	if [ "${STACK_FRONT:-}" = htaccess ] && [ "$(header Content-Type)" != application/json ]; then
 		printf ' # TODO refused by the host before .htaccess is read'
 	fi
 }
@@ -154,6 +156,7 @@ NOTFOUND_KEY='{"success":false,"message":"API key not found","code":404}'
 NOTFOUND='{"success":false,"message":"Not Found."}'
 NOTALLOWED='{"success":false,"message":"Method Not Allowed."}'
 TOOLARGE='{"success":false,"message":"Payload Too Large."}'
+BADREQUEST='{"success":false,"message":"Bad Request."}'
 GEN_FAILED='{"success":false,"message":"An error occurred while generating the API key."}'
 UNAVAILABLE='{"success":false,"message":"Service Unavailable."}'
 INVALID_KEY='{"success":false,"message":"Invalid API key."}'

@@ -82,6 +82,25 @@ main(void)
 	    "hmac runs");
 	is_str(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
 	    "hmac-sha256 RFC 4231 case 2");
+	/* The keyed state is cached: a second key, then the first again, and an
+	 * empty key must each give their own vector. */
+	{
+		char k1[20];
+
+		memset(k1, 0x0b, sizeof(k1));
+		crypto_hmac_sha256_hex(k1, sizeof(k1), "Hi There", 8, hex);
+		is_str(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+		    "hmac-sha256 RFC 4231 case 1 after another key");
+		crypto_hmac_sha256_hex("Jefe", 4, "what do ya want for nothing?", 28, hex);
+		is_str(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+		    "case 2 again, from the cached key");
+		crypto_hmac_sha256_hex("Jefe", 4, "what do ya want for nothing?", 28, hex);
+		is_str(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+		    "case 2 a third time: the cache is not consumed");
+		crypto_hmac_sha256_hex("", 0, "", 0, hex);
+		is_str(hex, "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad",
+		    "hmac-sha256 with an empty key and message");
+	}
 	{
 		char h1[CRYPTO_HEX_SHA256 + 1], h2[CRYPTO_HEX_SHA256 + 1];
 
