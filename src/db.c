@@ -15,7 +15,8 @@
 #include "log.h"
 #include "timeutil.h"
 
-#define TX_ATTEMPTS	5	/* tries of a transaction that hit a deadlock */
+#define TX_ATTEMPTS	10	/* tries of a transaction that hit a deadlock */
+#define BACKOFF_MAX_MS	256	/* the widest wait between two tries */
 
 /* Sanctum's rules for a usable token: a user's, not expired, user present.
  * The type is compared byte for byte (BINARY), as PHP compares class names:
@@ -162,11 +163,15 @@ db_time_epoch(const MYSQL_TIME *t, my_bool null)
 	return time_from_civil(&c);
 }
 
-/* Errors after which the connection (and its statements) cannot be used. */
+/* Errors after which the connection (and its statements) cannot be used.
+ * ER_UNKNOWN_COM_ERROR is what a Galera node outside the primary component
+ * (leaving, joining, cut off) answers to every query: the service is
+ * unavailable there, as with a server gone, until the node is ready. */
 static int
 is_connection_error(unsigned err)
 {
 	switch (err) {
+	case ER_UNKNOWN_COM_ERROR:
 	case CR_SERVER_GONE_ERROR:
 	case CR_SERVER_LOST:
 	case CR_CONNECTION_ERROR:
@@ -727,17 +732,24 @@ tx_end(struct db *db, int commit, int *retry)
 	return rc;
 }
 
-/* Sleeps a few random milliseconds, longer on each attempt, so that two
- * transactions that deadlocked do not collide again in step. */
+/* Sleeps a random 1..W milliseconds, W doubling on each attempt from 8 up
+ * to BACKOFF_MAX_MS, so that transactions that deadlocked do not collide
+ * again in step.  On a Galera cluster the writers of one user on another
+ * node keep committing while this one waits: the widening window lets it
+ * in between them.  All the waits of one transaction add up to under
+ * 1.3 s. */
 static void
 backoff(int attempt)
 {
-	unsigned char r = 0;
+	unsigned char r[2] = { 0, 0 };
+	unsigned window = 4u << (attempt < 6 ? attempt : 6);
 	struct timespec ts;
 
-	(void)crypto_random_bytes(&r, 1);
+	if (window > BACKOFF_MAX_MS)
+		window = BACKOFF_MAX_MS;
+	(void)crypto_random_bytes(r, sizeof(r));
 	ts.tv_sec = 0;
-	ts.tv_nsec = (long)(1 + attempt * 4 + r % 8) * 1000000L;
+	ts.tv_nsec = (long)(1 + ((unsigned)r[0] << 8 | r[1]) % window) * 1000000L;
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
 }
