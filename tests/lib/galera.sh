@@ -23,9 +23,9 @@ galera_db_user() {
 }
 
 galera_init() {
-	local i addr= user
+	local i addr="" user
 	user=$(galera_db_user)
-	GALERA_DIR=$(mktemp -d /tmp/apikeys-galera.XXXXXX)
+	GALERA_DIR=$(mktemp -d -t apikeys-galera.XXXXXX)
 	chmod 755 "$GALERA_DIR"	# the mysql user must reach its data directories
 	mkdir -p "$GALERA_DIR/logs"
 	chmod 1777 "$GALERA_DIR/logs"
