@@ -78,7 +78,14 @@ wait "$cpid"
 printf '# the client of the killed worker got %s %s\n' "$(cat "$TMP/worker.code")" "$(head -c 200 "$TMP/worker")"
 check "a killed worker: the client gets a JSON error" bash -c \
     "jq -e '.success == false' '$TMP/worker' >/dev/null"
-sleep 3.5	# the killed worker's transaction is rolled back by the server
+# The server rolls the killed worker's transaction back once it sees the
+# connection gone: wait for that (at most 20 s) rather than a fixed time.
+for i in $(seq 1 200); do
+	[ -n "${conn:-}" ] || break
+	[ "$("$TEST_SQL" "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = $conn")" = 0 ] && break
+	sleep 0.1
+done
+diag "the killed worker's connection was gone after $i polls of 0.1 s"
 expect_sql "SELECT GROUP_CONCAT(id) FROM api_keys WHERE user_id=$USER_ID" "$OLD_ID" \
     "a killed worker: the old key is still there"
 req GET "/api/api-keys/$OLD_ID" -H "$(auth "$TOKEN")"
