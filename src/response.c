@@ -167,7 +167,7 @@ out_reserve(struct outbuf *o, size_t n)
 		return -1;
 	if (o->cap - o->len >= n)
 		return 0;
-	cap = o->cap ? o->cap : 1024;
+	cap = o->cap ? o->cap : 512;
 	while (cap - o->len < n) {
 		if (cap > ((size_t)-1) / 2)
 			goto fail;
