@@ -45,11 +45,15 @@ response_reason(int status)
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";
+	case 411: return "Length Required";
+	case 417: return "Expectation Failed";
 	case 408: return "Request Timeout";
 	case 413: return "Payload Too Large";
 	case 414: return "URI Too Long";
 	case 422: return "Unprocessable Content";
 	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 505: return "HTTP Version Not Supported";
 	case 431: return "Request Header Fields Too Large";
 	case 502: return "Bad Gateway";
 	case 503: return "Service Unavailable";

@@ -277,6 +277,8 @@ lighttpd_start() {
 		echo "                \"ASAN_OPTIONS\" => \"log_path=$STACK_DIR/san/asan:detect_leaks=1\","
 		echo "                \"UBSAN_OPTIONS\" => \"log_path=$STACK_DIR/san/ubsan\","
 		sed -e '1,/@ENV@/d' "$STACK_SRCDIR/lighttpd/apikeys.conf.in"
+		# Extra configuration (the benchmark's ceiling responder).
+		[ -n "${STACK_EXTRA_LIGHTTPD:-}" ] && cat "$STACK_EXTRA_LIGHTTPD"
 	} > "$conf"
 	mkdir -p "$STACK_DIR/www"
 	lighttpd -D -f "$conf" > "$STACK_DIR/logs/lighttpd-start.log" 2>&1 &
