@@ -117,18 +117,17 @@ new_user future
 "$TEST_SQL" "UPDATE personal_access_tokens SET expires_at = NOW() + INTERVAL 1 HOUR WHERE id = $TOKEN_ID"
 req GET /api/api-keys/999999999 -H "$(auth "$TOKEN")"
 expect 404 "$NOTFOUND_KEY" "a token that expires in an hour works"
-new_user othertype
-"$TEST_SQL" "UPDATE personal_access_tokens SET tokenable_type = 'App\\\\Models\\\\Admin' WHERE id = $TOKEN_ID"
-refuse "a token of another model (App\\Models\\Admin)" -H "$(auth "$TOKEN")"
-new_user othertype2
-"$TEST_SQL" "UPDATE personal_access_tokens SET tokenable_type = 'App\\\\Models\\\\UserX' WHERE id = $TOKEN_ID"
-refuse "a token of a model whose name starts like User" -H "$(auth "$TOKEN")"
-new_user othertype3
-"$TEST_SQL" "UPDATE personal_access_tokens SET tokenable_type = 'App\\\\Models\\\\User ' WHERE id = $TOKEN_ID"
-refuse "a token of type 'App\\Models\\User ' (a trailing blank)" -H "$(auth "$TOKEN")"
-new_user othertype4
-"$TEST_SQL" "UPDATE personal_access_tokens SET tokenable_type = 'app\\\\models\\\\user' WHERE id = $TOKEN_ID"
-refuse "a token of type 'app\\models\\user' (another case)" -H "$(auth "$TOKEN")"
+# refuse_type SQL-TYPE DESCRIPTION: a fresh user's token given another
+# tokenable_type (an SQL string body, backslashes doubled) is refused.
+refuse_type() {
+	new_user othertype
+	"$TEST_SQL" "UPDATE personal_access_tokens SET tokenable_type = '$1' WHERE id = $TOKEN_ID"
+	refuse "$2" -H "$(auth "$TOKEN")"
+}
+refuse_type 'App\\Models\\Admin' 'a token of another model (App\Models\Admin)'
+refuse_type 'App\\Models\\UserX' 'a token of a model whose name starts like User'
+refuse_type 'App\\Models\\User ' "a token of type 'App\\Models\\User ' (a trailing blank)"
+refuse_type 'app\\models\\user' "a token of type 'app\\models\\user' (another case)"
 new_user gone
 generate "$TOKEN"
 GONE_KEY=$KEY_ID

@@ -199,16 +199,8 @@ galera_start() {
 		galera_node_start "$i" && galera_wait_synced "$i" "$i" 1200 || return 1
 	done
 	for i in $(seq 1 $GALERA_NODES); do galera_wait_synced "$i" $GALERA_NODES 300 || return 1; done
-	mysql --no-defaults -S "$(galera_socket 1)" -u root <<EOT || return 1
-CREATE DATABASE apikeys CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-CREATE USER 'apikeys'@'localhost' IDENTIFIED BY '$GALERA_DB_PASSWORD';
-CREATE USER 'apikeys'@'127.0.0.1' IDENTIFIED BY '$GALERA_DB_PASSWORD';
-GRANT ALL ON apikeys.* TO 'apikeys'@'localhost';
-GRANT ALL ON apikeys.* TO 'apikeys'@'127.0.0.1';
-EOT
-	"$GALERA_DIR/admin-1" migrate --dir "$STACK_SRCDIR/sql/migrations" \
-	    >"$GALERA_DIR/logs/migrate.log" 2>&1 || {
-		stack_log "migrate failed:"; cat "$GALERA_DIR/logs/migrate.log" >&2; return 1; }
+	stack_db_provision "$(galera_socket 1)" "$GALERA_DB_PASSWORD" "$GALERA_DIR/admin-1" \
+	    "$STACK_SRCDIR/sql/migrations" "$GALERA_DIR/logs/migrate.log"
 }
 
 # galera_web_start NAME NODE: a private Apache + mod_fcgid in

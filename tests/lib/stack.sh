@@ -104,17 +104,25 @@ mariadb_start() {
 		return 1
 	fi
 	if [ "$first" -eq 1 ]; then
-		mysql --no-defaults -S "$STACK_DB_SOCKET" -u root <<EOT || return 1
+		stack_db_provision "$STACK_DB_SOCKET" "$STACK_DB_PASSWORD" "$TEST_ADMIN" \
+		    "${STACK_MIGRATIONS_DIR:-$STACK_SRCDIR/sql/migrations}" "$STACK_DIR/logs/migrate.log" ||
+		    return 1
+	fi
+}
+
+# stack_db_provision SOCKET PASSWORD ADMIN MIGRATIONS LOG: the apikeys
+# database and its user on a fresh server, then the migrations applied by
+# the admin tool ADMIN (a wrapper that carries the settings).
+stack_db_provision() {
+	mysql --no-defaults -S "$1" -u root <<EOT || return 1
 CREATE DATABASE apikeys CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-CREATE USER 'apikeys'@'localhost' IDENTIFIED BY '$STACK_DB_PASSWORD';
-CREATE USER 'apikeys'@'127.0.0.1' IDENTIFIED BY '$STACK_DB_PASSWORD';
+CREATE USER 'apikeys'@'localhost' IDENTIFIED BY '$2';
+CREATE USER 'apikeys'@'127.0.0.1' IDENTIFIED BY '$2';
 GRANT ALL ON apikeys.* TO 'apikeys'@'localhost';
 GRANT ALL ON apikeys.* TO 'apikeys'@'127.0.0.1';
 EOT
-		"$TEST_ADMIN" migrate --dir "${STACK_MIGRATIONS_DIR:-$STACK_SRCDIR/sql/migrations}" \
-		    >"$STACK_DIR/logs/migrate.log" 2>&1 || {
-			stack_log "migrate failed:"; cat "$STACK_DIR/logs/migrate.log" >&2; return 1; }
-	fi
+	"$3" migrate --dir "$4" >"$5" 2>&1 || {
+		stack_log "migrate failed:"; cat "$5" >&2; return 1; }
 }
 
 mariadb_pid() {
