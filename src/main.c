@@ -138,8 +138,8 @@ main(int argc, char *argv[])
 	}
 	response_library_init();
 	/* libfcgi allocates and frees two 8 KiB stream buffers per request, and
-	 * glibc consolidates every fast bin before each allocation that large:
-	 * a tenth of a show's user time.  Without fast bins the small blocks
+	 * glibc consolidates every fast bin before each allocation that large
+	 * (3% of a show's CPU samples).  Without fast bins the small blocks
 	 * still come from the per-thread cache.  A tuning; failure is harmless. */
 	(void)mallopt(M_MXFAST, 0);
 	app.cfg = &cfg;

@@ -14,17 +14,6 @@ static const char *const method_names[METHOD__MAX] = {
 	"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", ""
 };
 
-const char *
-request_env(char *const *envp, const char *name)
-{
-	size_t len = strlen(name);
-
-	for (; envp != NULL && *envp != NULL; envp++)
-		if (strncmp(*envp, name, len) == 0 && (*envp)[len] == '=')
-			return *envp + len + 1;
-	return NULL;
-}
-
 static enum http_method
 method_parse(const char *s)
 {

@@ -71,9 +71,6 @@ int request_read_body(struct request *, request_reader *, void *ctx, size_t max)
 /* Frees (and wipes) what the request owns.  Safe to call twice. */
 void request_free(struct request *);
 
-/* The value of a variable in envp, or NULL. */
-const char *request_env(char *const *envp, const char *name);
-
 /*
  * Parses a plain decimal id: 1 to 2^63-1, digits only, no sign, no leading
  * zero, no spaces.  Returns 0 and *out, or -1.

@@ -12,7 +12,6 @@
 #include "crypto.h"
 #include "response.h"
 
-
 static const char fallback_body[] =
     "{\"success\":false,\"message\":\"" MSG_SERVER_ERROR "\"}";
 
