@@ -13,7 +13,7 @@
 #include "db.h"
 #include "db_admin.h"
 #include "log.h"
-#include "request.h"
+#include "number.h"
 #include "timeutil.h"
 
 #ifndef APIKEYS_MIGRATIONS_DIR
@@ -214,7 +214,7 @@ cmd_token_issue(struct db *db, int argc, char **argv)
 		else if (strcmp(argv[i], "--expires-days") == 0 && i + 1 < argc) {
 			uint64_t d;
 
-			if (parse_decimal_id(argv[i + 1], strlen(argv[i + 1]), &d) != 0 ||
+			if (num_parse_id(argv[i + 1], strlen(argv[i + 1]), &d) != 0 ||
 			    d > 36500)
 				return fail("--expires-days needs a number from 1 to 36500");
 			days = (unsigned)d;
@@ -248,7 +248,7 @@ cmd_token_revoke(struct db *db, const char *arg)
 	uint64_t id;
 	enum db_status rc;
 
-	if (parse_decimal_id(arg, strlen(arg), &id) != 0)
+	if (num_parse_id(arg, strlen(arg), &id) != 0)
 		return fail("token-revoke needs a token id, not %s", arg);
 	rc = db_admin_token_delete(db, id);
 	if (rc == DB_NOT_FOUND)
@@ -311,7 +311,7 @@ cmd_key_revoke(struct db *db, const char *arg)
 	int was_live = 0;
 	enum db_status rc;
 
-	if (parse_decimal_id(arg, strlen(arg), &id) != 0)
+	if (num_parse_id(arg, strlen(arg), &id) != 0)
 		return fail("key-revoke needs a key id, not %s", arg);
 	rc = db_admin_key_revoke(db, id, &was_live);
 	if (rc == DB_NOT_FOUND)

@@ -7,7 +7,7 @@
 #include "auth.h"
 #include "crypto.h"
 #include "log.h"
-#include "request.h"
+#include "number.h"
 
 static int
 is_blank(char c)
@@ -55,7 +55,7 @@ auth_token_split(const char *tok, size_t len, uint64_t *id, const char **plain,
 		*plainlen = len;
 		return 0;
 	}
-	if (parse_decimal_id(tok, (size_t)(bar - tok), id) != 0)
+	if (num_parse_id(tok, (size_t)(bar - tok), id) != 0)
 		return -1;
 	*plain = bar + 1;
 	*plainlen = len - (size_t)(bar - tok) - 1;
@@ -63,8 +63,8 @@ auth_token_split(const char *tok, size_t len, uint64_t *id, const char **plain,
 }
 
 enum auth_result
-auth_user(struct db *db, const char *header, uint64_t *user_id, int *email_verified,
-    struct auth_prefetch *prefetch)
+auth_user(struct db *db, const char *header, struct auth_identity *who,
+    uint64_t key_id, struct db_key *key, int *key_found)
 {
 	char hash[CRYPTO_HEX_SHA256 + 1];
 	struct db_token row;
@@ -72,15 +72,16 @@ auth_user(struct db *db, const char *header, uint64_t *user_id, int *email_verif
 	size_t len, plainlen;
 	uint64_t id;
 	enum db_status rc;
-	int match;
+	enum auth_result ar = AUTH_DENIED;
+	int found = 0;
 
+	memset(&row, 0, sizeof(row));
 	if (auth_bearer_token(header, &tok, &len) != 0 ||
 	    auth_token_split(tok, len, &id, &plain, &plainlen) != 0 ||
 	    crypto_sha256_hex(plain, plainlen, hash) != 0)
-		return AUTH_DENIED;
-	if (prefetch != NULL)
-		rc = db_token_with_key(db, id, hash, prefetch->key_id, &row,
-		    prefetch->key, &prefetch->found);
+		goto done;
+	if (key != NULL)
+		rc = db_token_with_key(db, id, hash, key_id, &row, key, &found);
 	else if (id != 0)
 		rc = db_token_by_id(db, id, &row);
 	else
@@ -89,28 +90,35 @@ auth_user(struct db *db, const char *header, uint64_t *user_id, int *email_verif
 	case DB_OK:
 		break;
 	case DB_NOT_FOUND:
-		return AUTH_DENIED;
+		goto done;
 	case DB_UNAVAILABLE:
-		return AUTH_UNAVAILABLE;
+		ar = AUTH_UNAVAILABLE;
+		goto done;
 	case DB_ERROR:
 	case DB_LIMIT:
-		return AUTH_ERROR;
+		ar = AUTH_ERROR;
+		goto done;
 	}
-	match = crypto_equal(row.hash, hash, CRYPTO_HEX_SHA256);
-	crypto_wipe(hash, sizeof(hash));
-	if (!match) {
-		if (prefetch != NULL)
-			prefetch->found = 0;	/* never hand out a key unauthenticated */
-		return AUTH_DENIED;
+	if (!crypto_equal(row.hash, hash, CRYPTO_HEX_SHA256)) {
+		found = 0;	/* never hand out a key unauthenticated */
+		goto done;
 	}
 	/* Sanctum writes last_used_at on every request; once a minute is
 	 * enough to answer "when was it last used" and spares the write. */
 	if (row.stale && db_token_touch(db, row.id) != DB_OK)
 		log_warn("auth: could not record last use of token %llu",
 		    (unsigned long long)row.id);
-	*user_id = row.user_id;
-	*email_verified = row.email_verified;
-	return AUTH_OK;
+	who->user_id = row.user_id;
+	who->token_id = row.id;
+	who->email_verified = row.email_verified;
+	ar = AUTH_OK;
+done:
+	/* Every way out wipes the token's hash and the stored one. */
+	crypto_wipe(hash, sizeof(hash));
+	crypto_wipe(row.hash, sizeof(row.hash));
+	if (key_found != NULL)
+		*key_found = ar == AUTH_OK && found;
+	return ar;
 }
 
 int

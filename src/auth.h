@@ -33,21 +33,22 @@ int auth_bearer_token(const char *header, const char **tok, size_t *len);
 int auth_token_split(const char *tok, size_t len, uint64_t *id,
     const char **plain, size_t *plainlen);
 
-/* What a route may ask the token lookup to fetch in the same statement. */
-struct auth_prefetch {
-	uint64_t	 key_id;	/* 0: matches no key */
-	struct db_key	*key;		/* filled when found */
-	int		 found;
+/* Who a valid token belongs to. */
+struct auth_identity {
+	uint64_t	user_id;
+	uint64_t	token_id;
+	int		email_verified;
 };
 
 /*
- * The whole check of an Authorization header: parse, look the token up, compare
- * the stored SHA-256 in constant time, and record last_used_at at most once
- * a minute.  On AUTH_OK sets *user_id and *email_verified, and, if prefetch
- * is not NULL, fetches the user's key prefetch->key_id in the same round trip.
+ * The whole check of an Authorization header: parse, look the token up,
+ * compare the stored SHA-256 in constant time, and record last_used_at at
+ * most once a minute.  On AUTH_OK fills *who.  If key is not NULL, the
+ * user's key key_id (0 matches none) is fetched in the same round trip:
+ * *key_found says whether key was filled (never for a refused token).
  */
-enum auth_result auth_user(struct db *, const char *header, uint64_t *user_id,
-    int *email_verified, struct auth_prefetch *prefetch);
+enum auth_result auth_user(struct db *, const char *header, struct auth_identity *who,
+    uint64_t key_id, struct db_key *key, int *key_found);
 
 /* 1 if header carries exactly the bearer token expected (constant time in
  * the token's length); for callers that share one static token. */

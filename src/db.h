@@ -1,4 +1,4 @@
-/* db.h: the service's queries over one persistent MariaDB/MySQL connection per process. */
+/* db.h: the database layer: the service's queries (db_keys.c) over one persistent connection per process (db_driver.c). */
 #ifndef APIKEYS_DB_H
 #define APIKEYS_DB_H
 
@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "timeutil.h"
 
 /* Every result a query can have; handlers map them to HTTP statuses. */
 enum db_status {
@@ -16,7 +17,7 @@ enum db_status {
 	DB_LIMIT		/* the user has the most live keys allowed: 409 */
 };
 
-#define DB_TIME_NULL	INT64_MIN	/* a NULL time column */
+#define DB_TIME_NULL	TIME_NULL	/* a NULL time column */
 #define DB_KEY_MAX	64		/* room for "MTP_KEY_" + 40, NUL */
 #define DB_HASH_HEX	64
 #define DB_PERMS_MAX	4096		/* permissions JSON text */
@@ -138,8 +139,5 @@ enum db_status db_token_with_key(struct db *, uint64_t token_id, const char *has
 
 /* A short text for a status.  Static storage; cannot fail. */
 const char *db_strerror(enum db_status);
-
-/* Statements sent to the server since the handle was made (for benchmarks). */
-unsigned long db_round_trips(const struct db *);
 
 #endif

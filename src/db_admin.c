@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "db_admin.h"
-#include "db_internal.h"
+#include "db_driver.h"
 #include "log.h"
-#include "request.h"
+#include "number.h"
 
 /* Prepares, runs and closes one statement. */
 static enum db_status
@@ -18,7 +18,7 @@ adhoc(struct db *db, const char *sql, MYSQL_BIND *params, MYSQL_BIND *results,
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return db->conn == NULL ? DB_UNAVAILABLE : DB_ERROR;
-	rc = db_run(db, st, params, results, affected, NULL);
+	rc = db_run(st, params, results, affected);
 	if (rc == DB_OK && insert_id != NULL)
 		*insert_id = mysql_stmt_insert_id(st);
 	mysql_stmt_close(st);
@@ -117,7 +117,7 @@ db_admin_user_find(struct db *db, const char *id_or_email, uint64_t *id)
 	uint64_t want;
 
 	db_bind_u64(&r[0], id);
-	if (parse_decimal_id(id_or_email, strlen(id_or_email), &want) == 0) {
+	if (num_parse_id(id_or_email, strlen(id_or_email), &want) == 0) {
 		db_bind_u64(&p[0], &want);
 		return adhoc(db, "SELECT id FROM users WHERE id = ?", p, r, NULL, NULL);
 	}

@@ -2,19 +2,13 @@
 #include "ac-config.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-#include <jansson.h>
-
-#include <stddef.h>
 #include <time.h>
 
 #include "crypto.h"
 #include "keys.h"
 #include "log.h"
 #include "timeutil.h"
-#include "validate.h"
 
 #define MSG_GENERATED		"API key generated successfully"
 #define MSG_GENERATE_FAILED	"An error occurred while generating the API key."
@@ -29,6 +23,7 @@
 #define MSG_REVOKED		"API key revoked successfully"
 
 #define LIST_MAX		100
+#define PERMISSION_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789_.:-"
 
 int
 keys_make_token(const char *prefix, char *out, size_t outlen)
@@ -44,22 +39,12 @@ keys_make_token(const char *prefix, char *out, size_t outlen)
 	return 0;
 }
 
-json_t *
-keys_time_json(int64_t t)
-{
-	char buf[TIME_LARAVEL_LEN + 1];
-
-	if (t == DB_TIME_NULL || time_format_laravel(t, buf) != 0)
-		return json_null();
-	return json_string(buf);
-}
-
 /* Answers 403 and returns 0 if the settings demand a verified email. */
 static int
-email_allowed(struct app *app, struct request *req)
+email_allowed(struct app *app, const struct call *call, struct response *res)
 {
-	if (app->cfg->require_verified_email && !req->email_verified) {
-		response_error(&req->res, 403, MSG_EMAIL_UNVERIFIED);
+	if (app->cfg->require_verified_email && !call->email_verified) {
+		response_error(res, 403, MSG_EMAIL_UNVERIFIED);
 		return 0;
 	}
 	return 1;
@@ -87,292 +72,294 @@ fresh_key_make(const struct config *cfg, struct fresh_key *f)
 	return 0;
 }
 
-static void
-fresh_key_wipe(struct fresh_key *f)
-{
-	crypto_wipe(f, sizeof(*f));
-}
-
 void
-keys_generate(struct app *app, struct request *req)
+keys_generate(struct app *app, const struct request *req, const struct call *call,
+    struct response *res)
 {
 	struct fresh_key f;
+	struct jw *w;
 	uint64_t id = 0;
 	enum db_status rc;
 
-	if (!email_allowed(app, req))
+	(void)req;
+	if (!email_allowed(app, call, res))
 		return;
 	if (fresh_key_make(app->cfg, &f) != 0) {
-		response_error(&req->res, 500, MSG_GENERATE_FAILED);
+		response_error(res, 500, MSG_GENERATE_FAILED);
 		goto done;
 	}
-	rc = db_key_replace(app->db, req->user_id, f.key, f.hash, f.hint, &id);
+	rc = db_key_replace(app->db, call->user_id, f.key, f.hash, f.hint, &id);
 	if (rc != DB_OK) {
-		log_error("generate: user %llu: %s", (unsigned long long)req->user_id,
+		/* Whatever failed, the user's old keys are still there. */
+		log_error("generate: user %llu: %s", (unsigned long long)call->user_id,
 		    db_strerror(rc));
-		response_error(&req->res, 500, MSG_GENERATE_FAILED);
+		response_error(res, 500, MSG_GENERATE_FAILED);
 		goto done;
 	}
-	response_success(&req->res, 200, MSG_GENERATED,
-	    json_members("id", json_integer((json_int_t)id), "key", json_string(f.key),
-	    "secret", json_string(f.secret), (const char *)NULL));
-	if (req->res.status != 200)
-		response_error(&req->res, 500, MSG_GENERATE_FAILED);
+	w = response_open(res, 200, 1, MSG_GENERATED);
+	jw_key(w, "data");
+	jw_object_begin(w);
+	jw_key(w, "id");
+	jw_int(w, (long long)id);
+	jw_key(w, "key");
+	jw_string(w, f.key);
+	jw_key(w, "secret");
+	jw_string(w, f.secret);
+	jw_object_end(w);
+	response_close(res);
 done:
-	fresh_key_wipe(&f);
+	crypto_wipe(&f, sizeof(f));
 }
 
-/*
- * Maps a failed lookup of the caller's key to its answer: one identical 404
- * for missing and foreign keys, 503/500 for the database.  Returns 1 if the
- * status was DB_OK (nothing answered).
- */
-static int
-key_lookup_answered(struct request *req, enum db_status rc)
+void
+keys_show(struct app *app, const struct request *req, const struct call *call,
+    struct response *res)
 {
-	switch (rc) {
-	case DB_OK:
+	const struct db_key *k = &call->key;
+	struct jw *w;
+
+	(void)app;
+	(void)req;
+	/* The router fetched the key with the token (prefetch_key); a bad id
+	 * matched nothing. */
+	if (!call->key_found) {
+		response_error_code(res, 404, MSG_KEY_NOT_FOUND);
+		return;
+	}
+	/* Exactly the MyTPE fields: later columns are not shown here. */
+	w = response_open(res, 200, 1, MSG_FETCHED);
+	jw_key(w, "data");
+	jw_object_begin(w);
+	jw_key(w, "id");
+	jw_int(w, (long long)k->id);
+	jw_key(w, "user_id");
+	jw_int(w, (long long)k->user_id);
+	jw_key(w, "key");
+	jw_string(w, k->key);
+	jw_key(w, "permissions");
+	validate_stored_write(w, k->permissions);
+	jw_key(w, "expires_at");
+	jw_time(w, k->expires_at);
+	jw_key(w, "created_at");
+	jw_time(w, k->created_at);
+	jw_key(w, "updated_at");
+	jw_time(w, k->updated_at);
+	jw_object_end(w);
+	response_close(res);
+}
+
+/* ------------------------------------------------------------ create */
+
+const struct field_rule keys_create_rules[] = {
+	{ "name", "name", FIELD_TEXT, offsetof(struct create_input, name),
+	    DB_NAME_MAX, 50, 0, NULL },
+	{ "expires_at", "expires at", FIELD_FUTURE_TIME,
+	    offsetof(struct create_input, expires_at), 0, 5, 0, NULL },
+	{ "permissions", "permissions", FIELD_STRING_SET,
+	    offsetof(struct create_input, permissions), 0, 32, 64, PERMISSION_CHARS },
+};
+
+const size_t keys_create_nrules = sizeof(keys_create_rules) / sizeof(keys_create_rules[0]);
+
+static void
+write_set(struct jw *w, const struct valid_set *set)
+{
+	unsigned i;
+
+	jw_array_begin(w);
+	for (i = 0; i < set->n; i++)
+		jw_string(w, set->item[i]);
+	jw_array_end(w);
+}
+
+/* Answers a body that did not pass its field table; returns 0 if it did. */
+static int
+body_refused(enum valid_result vr, const struct valid_errors *errs, struct response *res,
+    const char *failed)
+{
+	struct jw *w;
+
+	switch (vr) {
+	case VALID_OK:
 		return 0;
-	case DB_NOT_FOUND:
-		response_error_code(&req->res, 404, MSG_KEY_NOT_FOUND);
+	case VALID_NOT_OBJECT:
+		response_error(res, 400, MSG_NOT_OBJECT);
 		break;
-	case DB_UNAVAILABLE:
-		response_error(&req->res, 503, MSG_UNAVAILABLE);
+	case VALID_INVALID:
+		w = response_open(res, 422, 0, MSG_INVALID);
+		jw_key(w, "errors");
+		validate_errors_write(w, errs);
+		response_close(res);
 		break;
-	case DB_ERROR:
-	case DB_LIMIT:
-		response_error(&req->res, 500, MSG_SERVER_ERROR);
+	case VALID_NOMEM:
+		response_error(res, 500, failed);
 		break;
 	}
 	return 1;
 }
 
-/* The {id} of the path, or the 404 answered. */
-static int
-path_id(struct request *req, uint64_t *id)
-{
-	if (parse_decimal_id(req->param, req->param_len, id) != 0) {
-		response_error_code(&req->res, 404, MSG_KEY_NOT_FOUND);
-		return -1;
-	}
-	return 0;
-}
-
-json_t *
-keys_permissions_json(const char *text)
-{
-	json_t *perms;
-
-	/* What generate stores, so what most keys hold: no parser needed. */
-	if (strcmp(text, "[]") == 0)
-		return json_array();
-	perms = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
-
-	if (!json_is_array(perms)) {
-		json_decref(perms);
-		perms = json_array();
-	}
-	return perms;
-}
-
 void
-keys_show(struct app *app, struct request *req)
+keys_create(struct app *app, const struct request *req, const struct call *call,
+    struct response *res)
 {
-	const struct db_key *k = &req->key;
-
-	(void)app;
-	/* The router fetched the key with the token (prefetch_key); a bad id
-	 * matched nothing. */
-	if (!req->key_found) {
-		response_error_code(&req->res, 404, MSG_KEY_NOT_FOUND);
-		return;
-	}
-	/* Exactly the seed's fields: later columns are not shown here. */
-	/* Built member by member: the hot path skips json_pack's format
-	 * parser.  A member that could not be made leaves data NULL (500). */
-	response_success(&req->res, 200, MSG_FETCHED, json_members(
-	    "id", json_integer((json_int_t)k->id),
-	    "user_id", json_integer((json_int_t)k->user_id),
-	    "key", json_string(k->key),
-	    "permissions", keys_permissions_json(k->permissions),
-	    "expires_at", keys_time_json(k->expires_at),
-	    "created_at", keys_time_json(k->created_at),
-	    "updated_at", keys_time_json(k->updated_at), (const char *)NULL));
-}
-
-/* ------------------------------------------------------------ create */
-
-struct create_input {
-	char			name[DB_NAME_MAX];
-	struct valid_time	expires_at;
-	json_t			*permissions;
-};
-
-/* The rules of section 7, in the order their errors are listed. */
-static const struct field_rule create_rules[] = {
-	{ "name", "name", validate_text, offsetof(struct create_input, name),
-	    DB_NAME_MAX, 50, 0, NULL },
-	{ "expires_at", "expires at", validate_future_time,
-	    offsetof(struct create_input, expires_at), 0, 5, 0, NULL },
-	{ "permissions", "permissions", validate_string_set,
-	    offsetof(struct create_input, permissions), 0, 32, 64,
-	    "abcdefghijklmnopqrstuvwxyz0123456789_.:-" },
-};
-
-#define NCREATE_RULES (sizeof(create_rules) / sizeof(create_rules[0]))
-
-/* One year on, as generate's NOW() + INTERVAL 1 YEAR does (Feb 29 -> 28). */
-static int64_t
-one_year_after(int64_t t)
-{
-	struct civil_time c;
-	int dim;
-
-	time_to_civil(t, &c);
-	c.year++;
-	dim = time_days_in_month(c.year, c.month);
-	if (c.day > dim)
-		c.day = dim;
-	return time_from_civil(&c);
-}
-
-void
-keys_create(struct app *app, struct request *req)
-{
+	struct valid_errors errs;
 	struct create_input in;
 	struct db_key_new nk;
 	struct fresh_key f;
-	json_t *errors = NULL;
-	char *perms = NULL;
+	struct jw perms;
+	const char *perms_text;
+	size_t perms_len;
 	int64_t now = (int64_t)time(NULL);
 	uint64_t id = 0;
 	enum db_status rc;
+	struct jw *w;
 
 	memset(&in, 0, sizeof(in));
 	memset(&f, 0, sizeof(f));
+	memset(&perms, 0, sizeof(perms));
 	/* Authorization before validation, as a Laravel form request does. */
-	if (!email_allowed(app, req))
+	if (!email_allowed(app, call, res) ||
+	    body_refused(validate_body(req->body_state == BODY_OK ? req->body : NULL,
+	    req->body_len, keys_create_rules, keys_create_nrules, &in, now, &errs),
+	    &errs, res, MSG_CREATE_FAILED))
 		goto done;
-	switch (validate_body(req->body_state == BODY_OK ? req->body : NULL, req->body_len,
-	    create_rules, NCREATE_RULES, &in, now, &errors)) {
-	case VALID_OK:
-		break;
-	case VALID_NOT_OBJECT:
-		response_error(&req->res, 400, MSG_NOT_OBJECT);
-		goto done;
-	case VALID_INVALID:
-		response_invalid(&req->res, MSG_INVALID, errors);
-		goto done;
-	case VALID_NOMEM:
-		response_error(&req->res, 500, MSG_CREATE_FAILED);
-		goto done;
-	}
+	write_set(&perms, &in.permissions);
 	if (fresh_key_make(app->cfg, &f) != 0 ||
-	    (perms = json_dumps(in.permissions, JSON_COMPACT)) == NULL) {
-		response_error(&req->res, 500, MSG_CREATE_FAILED);
+	    (perms_text = jw_text(&perms, &perms_len)) == NULL) {
+		response_error(res, 500, MSG_CREATE_FAILED);
 		goto done;
 	}
-	nk.user_id = req->user_id;
+	nk.user_id = call->user_id;
 	nk.name = in.name;
 	nk.key = f.key;
 	nk.secret_hash = f.hash;
 	nk.secret_hint = f.hint;
-	nk.permissions = perms;
+	nk.permissions = perms_text;
 	nk.created_at = now;
-	nk.expires_at = in.expires_at.set ? in.expires_at.value : one_year_after(now);
+	nk.expires_at = in.expires_at.set ? in.expires_at.value : time_add_years(now, 1);
 	rc = db_key_create(app->db, &nk, app->cfg->max_keys, &id);
 	if (rc == DB_LIMIT) {
-		response_error(&req->res, 409, MSG_LIMIT);
+		response_error(res, 409, MSG_LIMIT);
 		goto done;
 	}
 	if (rc != DB_OK) {
-		log_error("create: user %llu: %s", (unsigned long long)req->user_id,
+		log_error("create: user %llu: %s", (unsigned long long)call->user_id,
 		    db_strerror(rc));
-		response_error(&req->res, rc == DB_UNAVAILABLE ? 503 : 500,
-		    rc == DB_UNAVAILABLE ? MSG_UNAVAILABLE : MSG_CREATE_FAILED);
+		/* A user row gone between the token check and the insert is
+		 * a failed create, not a missing key. */
+		handler_db_failed(res, rc == DB_NOT_FOUND ? DB_ERROR : rc, MSG_CREATE_FAILED);
 		goto done;
 	}
-	json_incref(in.permissions);
-	response_success(&req->res, 201, MSG_CREATED,
-	    json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o}",
-	    "id", (json_int_t)id,
-	    "name", in.name,
-	    "key", f.key,
-	    "secret", f.secret,
-	    "permissions", in.permissions,
-	    "expires_at", keys_time_json(nk.expires_at),
-	    "created_at", keys_time_json(now)));
+	w = response_open(res, 201, 1, MSG_CREATED);
+	jw_key(w, "data");
+	jw_object_begin(w);
+	jw_key(w, "id");
+	jw_int(w, (long long)id);
+	jw_key(w, "name");
+	jw_string(w, in.name);
+	jw_key(w, "key");
+	jw_string(w, f.key);
+	jw_key(w, "secret");
+	jw_string(w, f.secret);
+	jw_key(w, "permissions");
+	write_set(w, &in.permissions);
+	jw_key(w, "expires_at");
+	jw_time(w, nk.expires_at);
+	jw_key(w, "created_at");
+	jw_time(w, now);
+	jw_object_end(w);
+	response_close(res);
 done:
-	free(perms);
-	validate_release(create_rules, NCREATE_RULES, &in);
-	fresh_key_wipe(&f);
+	jw_reset(&perms);
+	crypto_wipe(&f, sizeof(f));
 }
 
 /* ------------------------------------------------------------ list */
 
-/* "MTP_SEC_…" and the secret's last characters, or null for old keys. */
-static json_t *
-hint_json(const char *hint)
-{
-	char buf[sizeof(SECRET_PREFIX) + 3 + DB_HINT_MAX];
-
-	if (hint[0] == '\0')
-		return json_null();
-	snprintf(buf, sizeof(buf), "%s\xe2\x80\xa6%s", SECRET_PREFIX, hint);
-	return json_string(buf);
-}
-
 static int
 list_one(void *ctx, const struct db_key *k)
 {
-	json_t *arr = ctx, *item;
+	struct jw *w = ctx;
 
-	item = json_pack("{s:I, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-	    "id", (json_int_t)k->id,
-	    "name", k->name_null ? json_null() : json_string(k->name),
-	    "key", k->key,
-	    "secret_hint", hint_json(k->secret_hint),
-	    "permissions", keys_permissions_json(k->permissions),
-	    "expires_at", keys_time_json(k->expires_at),
-	    "last_used_at", keys_time_json(k->last_used_at),
-	    "revoked_at", keys_time_json(k->revoked_at),
-	    "created_at", keys_time_json(k->created_at),
-	    "updated_at", keys_time_json(k->updated_at));
-	return item == NULL || json_array_append_new(arr, item) != 0;
+	jw_object_begin(w);
+	jw_key(w, "id");
+	jw_int(w, (long long)k->id);
+	jw_key(w, "name");
+	if (k->name_null)
+		jw_null(w);
+	else
+		jw_string(w, k->name);
+	jw_key(w, "key");
+	jw_string(w, k->key);
+	jw_key(w, "secret_hint");
+	if (k->secret_hint[0] == '\0')
+		jw_null(w);	/* a key stored before hints existed */
+	else {
+		char buf[sizeof(SECRET_PREFIX) + 3 + DB_HINT_MAX];
+
+		snprintf(buf, sizeof(buf), "%s\xe2\x80\xa6%s", SECRET_PREFIX, k->secret_hint);
+		jw_string(w, buf);
+	}
+	jw_key(w, "permissions");
+	validate_stored_write(w, k->permissions);
+	jw_key(w, "expires_at");
+	jw_time(w, k->expires_at);
+	jw_key(w, "last_used_at");
+	jw_time(w, k->last_used_at);
+	jw_key(w, "revoked_at");
+	jw_time(w, k->revoked_at);
+	jw_key(w, "created_at");
+	jw_time(w, k->created_at);
+	jw_key(w, "updated_at");
+	jw_time(w, k->updated_at);
+	jw_object_end(w);
+	return w->failed;
 }
 
 void
-keys_list(struct app *app, struct request *req)
+keys_list(struct app *app, const struct request *req, const struct call *call,
+    struct response *res)
 {
-	json_t *arr = json_array();
+	struct jw *w;
 	enum db_status rc;
 
-	if (arr == NULL) {
-		response_error(&req->res, 500, MSG_SERVER_ERROR);
-		return;
-	}
-	rc = db_keys_list(app->db, req->user_id, LIST_MAX, list_one, arr);
+	(void)req;
+	w = response_open(res, 200, 1, MSG_LISTED);
+	jw_key(w, "data");
+	jw_array_begin(w);
+	rc = db_keys_list(app->db, call->user_id, LIST_MAX, list_one, w);
 	if (rc == DB_NOT_FOUND)
 		rc = DB_OK;
-	if (key_lookup_answered(req, rc)) {
-		json_decref(arr);
+	if (handler_db_failed(res, rc, NULL))
 		return;
-	}
-	response_success(&req->res, 200, MSG_LISTED, arr);
+	jw_array_end(w);
+	response_close(res);
 }
 
 /* ------------------------------------------------------------ revoke */
 
 void
-keys_revoke(struct app *app, struct request *req)
+keys_revoke(struct app *app, const struct request *req, const struct call *call,
+    struct response *res)
 {
 	int64_t revoked_at = DB_TIME_NULL;
-	uint64_t id;
+	struct jw *w;
 
-	if (path_id(req, &id) != 0 || key_lookup_answered(req,
-	    db_key_revoke(app->db, id, req->user_id, &revoked_at)))
+	(void)req;
+	if (call->id == 0) {
+		response_error_code(res, 404, MSG_KEY_NOT_FOUND);
 		return;
-	response_success(&req->res, 200, MSG_REVOKED,
-	    json_pack("{s:I, s:o}", "id", (json_int_t)id,
-	    "revoked_at", keys_time_json(revoked_at)));
+	}
+	if (handler_db_failed(res, db_key_revoke(app->db, call->id, call->user_id,
+	    &revoked_at), NULL))
+		return;
+	w = response_open(res, 200, 1, MSG_REVOKED);
+	jw_key(w, "data");
+	jw_object_begin(w);
+	jw_key(w, "id");
+	jw_int(w, (long long)call->id);
+	jw_key(w, "revoked_at");
+	jw_time(w, revoked_at);
+	jw_object_end(w);
+	response_close(res);
 }

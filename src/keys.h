@@ -1,18 +1,19 @@
-/* keys.h: the api-keys resource handlers: MyTPE generate and show, then create, list, revoke, verify. */
+/* keys.h: the api-keys resource handlers: MyTPE generate and show, then create, list, revoke, and verify. */
 #ifndef APIKEYS_KEYS_H
 #define APIKEYS_KEYS_H
 
 #include <stddef.h>
-#include <stdint.h>
 
-#include <jansson.h>
-
-#include "router.h"
+#include "handler.h"
+#include "validate.h"
 
 #define KEY_PREFIX	"MTP_KEY_"
 #define SECRET_PREFIX	"MTP_SEC_"
 #define KEY_RANDOM_LEN	40
 #define KEY_LEN		(sizeof(KEY_PREFIX) - 1 + KEY_RANDOM_LEN)
+
+/* The last characters of a secret kept in clear to tell secrets apart. */
+#define SECRET_HINT_LEN 4
 
 /*
  * Makes a fresh "MTP_KEY_..." or "MTP_SEC_..." value (prefix + 40 random
@@ -22,31 +23,33 @@
 int keys_make_token(const char *prefix, char *out, size_t outlen);
 
 /* POST {base}/api-keys/generate: replace all of the user's keys by one. */
-void keys_generate(struct app *, struct request *);
+route_handler keys_generate;
 
 /* GET {base}/api-keys/{id}: the caller's own key, without its secret. */
-void keys_show(struct app *, struct request *);
+route_handler keys_show;
 
 /* POST {base}/api-keys: one more named key (201, 400, 422, 409). */
-void keys_create(struct app *, struct request *);
+route_handler keys_create;
 
 /* GET {base}/api-keys: the caller's 100 newest keys, never a secret. */
-void keys_list(struct app *, struct request *);
+route_handler keys_list;
 
 /* DELETE {base}/api-keys/{id}: revoke (soft, idempotent). */
-void keys_revoke(struct app *, struct request *);
+route_handler keys_revoke;
 
 /* POST {base}/api-keys/verify: check a key and secret for the payment API. */
-void keys_verify(struct app *, struct request *);
+route_handler keys_verify;
 
-/* A time column as JSON: Laravel's string, or null for DB_TIME_NULL.
- * Returns a new reference (NULL on out of memory). */
-json_t *keys_time_json(int64_t t);
+/* The body of create, as its field table checks it. */
+struct create_input {
+	char			name[DB_NAME_MAX];
+	struct valid_time	expires_at;
+	struct valid_set	permissions;
+};
 
-/* A stored permissions text as a JSON array ([] if it is not one). */
-json_t *keys_permissions_json(const char *text);
-
-/* The last characters of a secret kept in clear to tell secrets apart. */
-#define SECRET_HINT_LEN 4
+/* Create's field table (exported so that tests and fuzzers check the real
+ * one), in the order its errors are listed. */
+extern const struct field_rule keys_create_rules[];
+extern const size_t keys_create_nrules;
 
 #endif

@@ -18,6 +18,7 @@
 #include "request.h"
 #include "response.h"
 #include "router.h"
+#include "validate.h"
 
 extern char **environ;
 
@@ -68,16 +69,18 @@ serve(struct app *app, char *const *envp, request_reader *reader, void *in,
     int (*write_out)(void *, const char *, size_t), void *out)
 {
 	struct request req;
+	struct response res;
 	char *resp = NULL;
 	size_t len = 0;
 
+	memset(&res, 0, sizeof(res));
 	if (request_init(&req, envp) != 0 ||
 	    request_read_body(&req, reader, in, app->cfg->max_body) != 0) {
 		log_error("out of memory reading a request");
-		response_error(&req.res, 500, MSG_SERVER_ERROR);
+		response_error(&res, 500, MSG_SERVER_ERROR);
 	} else
-		router_dispatch(app, &req);
-	resp = response_render(&req.res, &len);
+		router_dispatch(app, &req, &res);
+	resp = response_render(&res, &len);
 	if (resp != NULL) {
 		if (write_out(out, resp, len) != 0)
 			log_warn("client went away before the response was sent");
@@ -86,6 +89,7 @@ serve(struct app *app, char *const *envp, request_reader *reader, void *in,
 	} else
 		log_error("out of memory rendering a response");
 	request_free(&req);
+	response_clear(&res);
 }
 
 static int
@@ -136,7 +140,7 @@ main(int argc, char *argv[])
 		log_error("cannot install signal handlers: %s", strerror(errno));
 		return 1;
 	}
-	response_library_init();
+	validate_library_init();
 	/* libfcgi allocates and frees two 8 KiB stream buffers per request, and
 	 * glibc consolidates every fast bin before each allocation that large
 	 * (3% of a show's CPU samples).  Without fast bins the small blocks

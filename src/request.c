@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "number.h"
 #include "request.h"
 
 #define PATH_MAX_LEN	8192
-#define ID_MAX		9223372036854775807ULL
 
 static const char *const method_names[METHOD__MAX] = {
 	"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", ""
@@ -27,46 +27,16 @@ method_parse(const char *s)
 	return METHOD_OTHER;
 }
 
-int
-parse_decimal_id(const char *s, size_t len, uint64_t *out)
+const char *
+http_method_name(enum http_method m)
 {
-	uint64_t v = 0;
-	size_t i;
-
-	if (len == 0 || len > 19 || s[0] == '0')
-		return -1;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (v > ID_MAX)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* Parses CONTENT_LENGTH strictly; -1 if it is not a plain decimal. */
-static int
-parse_length(const char *s, unsigned long long *out)
-{
-	unsigned long long v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9' || v > (~0ULL - 9) / 10)
-			return -1;
-		v = v * 10 + (unsigned long long)(*s - '0');
-	}
-	*out = v;
-	return 0;
+	return m >= 0 && m < METHOD__MAX ? method_names[m] : "";
 }
 
 /* The CGI variables request_init() reads, found in one pass. */
 struct cgi_vars {
 	const char	*method, *authorization, *redirect_authorization, *uri;
-	const char	*script, *info, *redirect_status, *content_length;
+	const char	*script, *info, *redirect_status, *content_length, *remote_addr;
 };
 
 /* If entry is "NAME=value", points *slot at the value. */
@@ -99,6 +69,7 @@ cgi_vars_scan(char *const *envp, struct cgi_vars *v)
 			TAKE(e, "REQUEST_URI", &v->uri);
 			TAKE(e, "REDIRECT_STATUS", &v->redirect_status);
 			TAKE(e, "REDIRECT_HTTP_AUTHORIZATION", &v->redirect_authorization);
+			TAKE(e, "REMOTE_ADDR", &v->remote_addr);
 			break;
 		case 'S':
 			TAKE(e, "SCRIPT_NAME", &v->script);
@@ -112,12 +83,14 @@ request_init(struct request *req, char *const *envp)
 {
 	struct cgi_vars v;
 	const char *uri, *cl;
+	uint64_t len64;
 	size_t len;
 
 	memset(req, 0, sizeof(*req));
 	cgi_vars_scan(envp, &v);
 	req->method = method_parse(v.method);
 	req->authorization = v.authorization;
+	req->remote_addr = v.remote_addr;
 	/* Shared hosting passes the header with mod_rewrite's [E=...], which an
 	 * internal redirect renames. */
 	if (req->authorization == NULL)
@@ -157,10 +130,10 @@ request_init(struct request *req, char *const *envp)
 	cl = v.content_length;
 	if (cl == NULL || *cl == '\0')
 		req->body_state = BODY_NONE;
-	else if (parse_length(cl, &req->content_length) != 0)
+	else if (num_parse_u64(cl, &len64) != 0)
 		req->body_state = BODY_BAD_LENGTH;
 	else
-		req->body_state = req->content_length > 0 ? BODY_SHORT : BODY_NONE;
+		req->body_state = (req->content_length = len64) > 0 ? BODY_SHORT : BODY_NONE;
 	return 0;
 }
 
@@ -197,5 +170,4 @@ request_free(struct request *req)
 	}
 	free(req->path);
 	req->path = NULL;
-	response_clear(&req->res);
 }

@@ -6,9 +6,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "db.h"
-#include "response.h"
-
 enum http_method {
 	METHOD_GET = 0,
 	METHOD_POST,
@@ -43,13 +40,7 @@ struct request {
 	enum body_state	 body_state;
 	unsigned long long content_length;
 	int		 redirect_status;	/* web server error page: 400..599, else 0 */
-	const char	*param;		/* the {id} segment, inside path */
-	size_t		 param_len;
-	uint64_t	 user_id;	/* set by authentication */
-	int		 email_verified;
-	struct db_key	 key;		/* fetched with the token (show) */
-	int		 key_found;
-	struct response	 res;
+	const char	*remote_addr;	/* borrowed; REMOTE_ADDR, NULL if absent */
 };
 
 /* Reads up to n bytes into buf; returns the count, 0 at end, -1 on error. */
@@ -71,10 +62,8 @@ int request_read_body(struct request *, request_reader *, void *ctx, size_t max)
 /* Frees (and wipes) what the request owns.  Safe to call twice. */
 void request_free(struct request *);
 
-/*
- * Parses a plain decimal id: 1 to 2^63-1, digits only, no sign, no leading
- * zero, no spaces.  Returns 0 and *out, or -1.
- */
-int parse_decimal_id(const char *s, size_t len, uint64_t *out);
+/* The method's name as HTTP spells it ("GET"); "" for METHOD_OTHER.
+ * Static storage; cannot fail. */
+const char *http_method_name(enum http_method);
 
 #endif

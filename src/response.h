@@ -1,14 +1,14 @@
-/* response.h: a response under construction, its JSON envelopes, and its CGI rendering. */
+/* response.h: a response under construction: status, headers, the JSON envelope, and its CGI rendering. */
 #ifndef APIKEYS_RESPONSE_H
 #define APIKEYS_RESPONSE_H
 
 #include <stddef.h>
 
-#include <jansson.h>
+#include "jsonw.h"
 
 struct response {
 	int		 status;	/* 0 until a handler answers */
-	json_t		*body;		/* owned; the whole envelope */
+	struct jw	 body;		/* the whole envelope, once closed */
 	char		 allow[64];	/* sent as Allow when not empty */
 	int		 challenge;	/* send WWW-Authenticate: Bearer */
 };
@@ -20,59 +20,37 @@ struct response {
 #define MSG_SERVER_ERROR	"Server Error."
 
 /*
- * An object of the members given as name, value pairs in order, ended by a
- * NULL name: json_members("id", json_integer(7), (const char *)NULL).  Takes
- * every value (new references).  Returns NULL if any value is NULL or on
- * out of memory, having freed them all.  Names must be ASCII literals.
+ * Starts the envelope {"success":...,"message":message and returns its
+ * writer, inside the envelope's object: the caller adds members (jw_key,
+ * then a value) and calls response_close.  Replaces any earlier answer.
+ * Cannot fail: a failed writer makes the renderer send a fixed 500.
  */
-json_t *json_members(const char *name, ...);
+struct jw *response_open(struct response *, int status, int success, const char *message);
 
-/*
- * Sets {"success":false,"message":message}.  Replaces any earlier answer.
- * If building the JSON fails, the renderer falls back to a fixed 500 body.
- */
+/* Ends the envelope that response_open started. */
+void response_close(struct response *);
+
+/* {"success":false,"message":message}.  Replaces any earlier answer. */
 void response_error(struct response *, int status, const char *message);
 
-/* Sets {"success":false,"message":message,"code":status}. */
+/* {"success":false,"message":message,"code":status}. */
 void response_error_code(struct response *, int status, const char *message);
 
-/* The 401 of section 2, with the Bearer challenge. */
+/* The 401 of an unknown bearer token, with the Bearer challenge. */
 void response_unauthenticated(struct response *);
 
 /*
- * Sets {"success":true,"message":message,"data":data}.  Takes ownership of
- * data (a new reference; NULL means the JSON could not be built: 500).
- */
-void response_success(struct response *, int status, const char *message, json_t *data);
-
-/*
- * Sets {"success":false,"message":message,"errors":errors} (422).  Takes
- * ownership of errors.
- */
-void response_invalid(struct response *, const char *message, json_t *errors);
-
-/*
  * Renders the CGI/FastCGI response (Status, headers, blank line, body) into
- * a new buffer the caller frees.  A response nobody answered becomes a 500.
+ * a new buffer the caller frees (and should wipe: it may hold a secret).  A
+ * response nobody answered, or whose envelope failed, becomes a 500.
  * Returns NULL only on out of memory.
  */
 char *response_render(const struct response *, size_t *len);
 
-/*
- * The JSON text of v exactly as PHP's json_encode() writes it (what
- * response_render() sends): a new NUL-terminated buffer the caller frees,
- * its length in *len.  Returns NULL on out of memory.
- */
-char *response_body_json(const json_t *v, size_t *len);
-
-/* Makes jansson wipe every block it frees.  Call once before any JSON is
- * built.  Cannot fail. */
-void response_library_init(void);
-
 /* The reason phrase for a status code ("OK", "Not Found", ...). */
 const char *response_reason(int status);
 
-/* Frees what the response owns; it can be reused afterwards. */
+/* Frees (and wipes) what the response owns; it can be reused afterwards. */
 void response_clear(struct response *);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "auth.h"
 #include "keys.h"
+#include "number.h"
 #include "router.h"
 
 #define MSG_NOT_FOUND		"Not Found."
@@ -25,10 +26,6 @@ static const struct route routes[] = {
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
-
-static const char *const method_names[METHOD__MAX] = {
-	"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "OTHER"
-};
 
 /* Matches one pattern; "{id}" takes one whole segment (possibly empty). */
 static int
@@ -82,7 +79,7 @@ router_match(const char *base, const char *path, enum http_method method,
 			}
 			if (used < allowlen) {
 				int n = snprintf(allow + used, allowlen - used, "%s%s",
-				    used > 0 ? ", " : "", method_names[routes[i].method]);
+				    used > 0 ? ", " : "", http_method_name(routes[i].method));
 
 				if (n > 0)
 					used += (size_t)n;
@@ -92,10 +89,12 @@ router_match(const char *base, const char *path, enum http_method method,
 	return matched ? ROUTE_NO_METHOD : ROUTE_NO_PATH;
 }
 
+/* Establishes the caller; answers and returns 0 when it cannot. */
 static int
-authenticate(struct app *app, struct request *req, const struct route *route)
+authenticate(struct app *app, const struct request *req, const struct route *route,
+    struct call *call, struct response *res)
 {
-	struct auth_prefetch pf;
+	struct auth_identity who;
 
 	switch (route->auth) {
 	case ROUTE_AUTH_NONE:
@@ -104,28 +103,25 @@ authenticate(struct app *app, struct request *req, const struct route *route)
 		if (app->cfg->verify_token[0] == '\0' ||
 		    auth_static_bearer(req->authorization, app->cfg->verify_token))
 			return 1;
-		response_unauthenticated(&req->res);
+		response_unauthenticated(res);
 		return 0;
 	case ROUTE_AUTH_USER:
-		memset(&pf, 0, sizeof(pf));
-		pf.key = &req->key;
-		/* An id that is not a plain decimal matches no key (id 0). */
-		if (route->prefetch_key &&
-		    parse_decimal_id(req->param, req->param_len, &pf.key_id) != 0)
-			pf.key_id = 0;
-		switch (auth_user(app->db, req->authorization, &req->user_id,
-		    &req->email_verified, route->prefetch_key ? &pf : NULL)) {
+		memset(&who, 0, sizeof(who));
+		switch (auth_user(app->db, req->authorization, &who, call->id,
+		    route->prefetch_key ? &call->key : NULL, &call->key_found)) {
 		case AUTH_OK:
-			req->key_found = pf.found;
+			call->user_id = who.user_id;
+			call->token_id = who.token_id;
+			call->email_verified = who.email_verified;
 			return 1;
 		case AUTH_DENIED:
-			response_unauthenticated(&req->res);
+			response_unauthenticated(res);
 			return 0;
 		case AUTH_UNAVAILABLE:
-			response_error(&req->res, 503, MSG_UNAVAILABLE);
+			response_error(res, 503, MSG_UNAVAILABLE);
 			return 0;
 		case AUTH_ERROR:
-			response_error(&req->res, 500, MSG_SERVER_ERROR);
+			response_error(res, 500, MSG_SERVER_ERROR);
 			return 0;
 		}
 	}
@@ -133,40 +129,46 @@ authenticate(struct app *app, struct request *req, const struct route *route)
 }
 
 void
-router_dispatch(struct app *app, struct request *req)
+router_dispatch(struct app *app, const struct request *req, struct response *res)
 {
 	const struct route *route = NULL;
+	struct call call;
+	const char *param = NULL;
+	size_t param_len = 0;
 	char msg[64];
 
 	if (req->redirect_status != 0) {
 		/* The web server failed the request and shows us as its error
 		 * page: answer its status in our envelope. */
 		snprintf(msg, sizeof(msg), "%s.", response_reason(req->redirect_status));
-		response_error(&req->res, req->redirect_status, msg);
+		response_error(res, req->redirect_status, msg);
 		return;
 	}
 	switch (req->body_state) {
 	case BODY_TOO_LARGE:
-		response_error(&req->res, 413, MSG_TOO_LARGE);
+		response_error(res, 413, MSG_TOO_LARGE);
 		return;
 	case BODY_BAD_LENGTH:
-		response_error(&req->res, 400, MSG_BAD_REQUEST);
+		response_error(res, 400, MSG_BAD_REQUEST);
 		return;
 	default:
 		break;
 	}
 	switch (router_match(app->cfg->base_path, req->path, req->method, &route,
-	    &req->param, &req->param_len, req->res.allow, sizeof(req->res.allow))) {
+	    &param, &param_len, res->allow, sizeof(res->allow))) {
 	case ROUTE_NO_PATH:
-		response_error(&req->res, 404, MSG_NOT_FOUND);
+		response_error(res, 404, MSG_NOT_FOUND);
 		return;
 	case ROUTE_NO_METHOD:
-		response_error(&req->res, 405, MSG_NOT_ALLOWED);
+		response_error(res, 405, MSG_NOT_ALLOWED);
 		return;
 	case ROUTE_FOUND:
 		break;
 	}
-	if (!authenticate(app, req, route))
-		return;
-	route->handler(app, req);
+	memset(&call, 0, sizeof(call));
+	/* An id that is not a plain decimal in range matches no key (id 0). */
+	if (param_len > 0 && num_parse_id(param, param_len, &call.id) != 0)
+		call.id = 0;
+	if (authenticate(app, req, route, &call, res))
+		route->handler(app, req, &call, res);
 }

@@ -4,21 +4,11 @@
 
 #include <stddef.h>
 
-#include "config.h"
-#include "db.h"
-#include "request.h"
-
-/* What every handler may use: the settings and the database handle. */
-struct app {
-	const struct config	*cfg;
-	struct db		*db;
-};
-
-typedef void route_handler(struct app *, struct request *);
+#include "handler.h"
 
 enum route_auth {
 	ROUTE_AUTH_NONE = 0,
-	ROUTE_AUTH_USER,	/* a Sanctum token (section 2) */
+	ROUTE_AUTH_USER,	/* a Sanctum personal access token */
 	ROUTE_AUTH_VERIFY	/* the optional APIKEYS_VERIFY_TOKEN */
 };
 
@@ -26,7 +16,7 @@ struct route {
 	const char		*pattern;	/* after the base path; "{id}" is one segment */
 	enum http_method	 method;
 	enum route_auth		 auth;
-	int			 prefetch_key;	/* fetch key {id} with the token */
+	int			 prefetch_key;	/* fetch key {id} with the token (call.key) */
 	route_handler		*handler;
 };
 
@@ -48,10 +38,10 @@ enum route_match router_match(const char *base, const char *path,
     size_t *param_len, char *allow, size_t allowlen);
 
 /*
- * Answers one request into req->res: 413/400 for a body that cannot be
- * taken, 404, 405 with Allow, then authentication (401/503), then the
- * handler.  Cannot fail: every path sets a response.
+ * Answers one request into res: 413/400 for a body that cannot be taken,
+ * 404, 405 with Allow, then authentication (401/503), then the handler.
+ * Cannot fail: every path sets a response.
  */
-void router_dispatch(struct app *, struct request *);
+void router_dispatch(struct app *, const struct request *, struct response *res);
 
 #endif

@@ -170,3 +170,17 @@ time_parse_rfc3339(const char *s, size_t len, int64_t *out)
 	*out = time_from_civil(&t) - offset;
 	return 0;
 }
+
+int64_t
+time_add_years(int64_t t, unsigned years)
+{
+	struct civil_time c;
+	int dim;
+
+	time_to_civil(t, &c);
+	c.year += (int)years;
+	dim = time_days_in_month(c.year, c.month);
+	if (c.day > dim)
+		c.day = dim;
+	return time_from_civil(&c);
+}

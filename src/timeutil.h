@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #define TIME_LARAVEL_LEN 27	/* "2026-12-17T00:00:00.000000Z" */
+#define TIME_NULL	INT64_MIN	/* an unset time (a NULL column) */
 
 struct civil_time {
 	int year, month, day, hour, minute, second;
@@ -30,6 +31,10 @@ int time_format_laravel(int64_t epoch, char out[TIME_LARAVEL_LEN + 1]);
  * and the UTC epoch second in *out, or -1.
  */
 int time_parse_rfc3339(const char *s, size_t len, int64_t *out);
+
+/* t plus a number of calendar years, as MariaDB's "+ INTERVAL n YEAR" does
+ * (Feb 29 becomes Feb 28).  Cannot fail. */
+int64_t time_add_years(int64_t t, unsigned years);
 
 /* 1 if year is a Gregorian leap year. */
 int time_is_leap(int year);

@@ -1,68 +1,38 @@
-/* validate.c: the field rules of request bodies and Laravel's wording of their failures. */
+/* validate.c: request bodies parsed with jansson and checked by field tables, with Laravel's wording of failures. */
 #include "ac-config.h"
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "crypto.h"
 #include "timeutil.h"
+#include "utf8.h"
 #include "validate.h"
 
-#define MSG_MAX 160
-
-/* Adds a field's message, unless it already has one: only the first
- * failing rule of a field is reported.  Returns 0 or -1 (out of memory). */
-static int __attribute__((format(printf, 3, 4)))
-add_error(json_t *errors, const char *key, const char *fmt, ...)
+/* Adds a key's message, unless it already has one: only the first failing
+ * rule of a field is reported.  Beyond VALID_ERRORS_MAX failures the rest
+ * are dropped (the body stays bounded). */
+static void __attribute__((format(printf, 3, 4)))
+add_error(struct valid_errors *errs, const char *key, const char *fmt, ...)
 {
-	char msg[MSG_MAX];
-	json_t *list;
 	va_list ap;
+	unsigned i;
 
-	if (json_object_get(errors, key) != NULL)
-		return 0;
+	for (i = 0; i < errs->n; i++)
+		if (strcmp(errs->e[i].key, key) == 0)
+			return;
+	if (errs->n >= VALID_ERRORS_MAX)
+		return;
+	snprintf(errs->e[errs->n].key, sizeof(errs->e[0].key), "%s", key);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(errs->e[errs->n].message, sizeof(errs->e[0].message), fmt, ap);
 	va_end(ap);
-	if ((list = json_pack("[s]", msg)) == NULL)
-		return -1;
-	return json_object_set_new(errors, key, list);
-}
-
-size_t
-utf8_length(const char *s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
-/* Decodes the code point at s (valid UTF-8); returns its byte length. */
-static size_t
-utf8_decode(const unsigned char *s, size_t len, unsigned *cp)
-{
-	if (s[0] < 0x80 || len < 2) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		*cp = (unsigned)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
-		return 2;
-	}
-	if ((s[0] & 0xf0) == 0xe0 && len >= 3) {
-		*cp = (unsigned)(s[0] & 0x0f) << 12 | (unsigned)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
-		return 3;
-	}
-	if (len >= 4) {
-		*cp = (unsigned)(s[0] & 0x07) << 18 | (unsigned)(s[1] & 0x3f) << 12 |
-		    (unsigned)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
-		return 4;
-	}
-	*cp = s[0];
-	return 1;
+	errs->n++;
 }
 
 /* White space that Laravel's TrimStrings removes at either end. */
@@ -81,31 +51,29 @@ is_control(unsigned cp)
 	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
 }
 
-int
-validate_text(const struct field_rule *r, json_t *v, void *out, json_t *errors,
-    json_t *item_errors, int64_t now)
+static void
+check_text(const struct field_rule *r, json_t *v, char *dst, struct valid_errors *errs)
 {
 	const unsigned char *s, *end, *p;
 	unsigned cp;
 	size_t n;
-	char *dst = (char *)out + r->offset;
 
-	(void)item_errors;
-	(void)now;
-	if (v == NULL || json_is_null(v))
-		return add_error(errors, r->member, "The %s field is required.", r->label);
-	if (!json_is_string(v))
-		return add_error(errors, r->member, "The %s field must be a string.", r->label);
+	if (v == NULL || json_is_null(v)) {
+		add_error(errs, r->member, "The %s field is required.", r->label);
+		return;
+	}
+	if (!json_is_string(v)) {
+		add_error(errs, r->member, "The %s field must be a string.", r->label);
+		return;
+	}
 	s = (const unsigned char *)json_string_value(v);
 	end = s + json_string_length(v);
 	/* Trim the leading, then the trailing, white space. */
-	while (s < end && is_trimmed((utf8_decode(s, (size_t)(end - s), &cp), cp)))
-		s += utf8_decode(s, (size_t)(end - s), &cp);
-	for (;;) {
+	while (s < end && (n = utf8_decode(s, (size_t)(end - s), &cp), is_trimmed(cp)))
+		s += n;
+	while (end > s) {
 		const unsigned char *last = end;
 
-		if (last == s)
-			break;
 		do
 			last--;
 		while (last > s && (*last & 0xc0) == 0x80);
@@ -114,64 +82,48 @@ validate_text(const struct field_rule *r, json_t *v, void *out, json_t *errors,
 			break;
 		end = last;
 	}
-	if (s == end)
-		return add_error(errors, r->member, "The %s field is required.", r->label);
-	if (utf8_length((const char *)s, (size_t)(end - s)) > r->max)
-		return add_error(errors, r->member,
+	if (s == end) {
+		add_error(errs, r->member, "The %s field is required.", r->label);
+		return;
+	}
+	if (utf8_length((const char *)s, (size_t)(end - s)) > r->max ||
+	    (size_t)(end - s) >= r->size) {
+		add_error(errs, r->member,
 		    "The %s field must not be greater than %u characters.", r->label, r->max);
+		return;
+	}
 	for (p = s; p < end; p += n) {
 		n = utf8_decode(p, (size_t)(end - p), &cp);
-		if (is_control(cp))
-			return add_error(errors, r->member, "The %s field format is invalid.",
-			    r->label);
+		if (is_control(cp)) {
+			add_error(errs, r->member, "The %s field format is invalid.", r->label);
+			return;
+		}
 	}
-	if ((size_t)(end - s) >= r->size)	/* cannot happen with a right size */
-		return add_error(errors, r->member,
-		    "The %s field must not be greater than %u characters.", r->label, r->max);
 	memcpy(dst, s, (size_t)(end - s));
 	dst[end - s] = '\0';
-	return 0;
 }
 
-/* now plus a number of calendar years (Feb 29 becomes Feb 28). */
-static int64_t
-years_ahead(int64_t now, unsigned years)
+static void
+check_future_time(const struct field_rule *r, json_t *v, struct valid_time *dst,
+    int64_t now, struct valid_errors *errs)
 {
-	struct civil_time c;
-	int dim;
-
-	time_to_civil(now, &c);
-	c.year += (int)years;
-	dim = time_days_in_month(c.year, c.month);
-	if (c.day > dim)
-		c.day = dim;
-	return time_from_civil(&c);
-}
-
-int
-validate_future_time(const struct field_rule *r, json_t *v, void *out, json_t *errors,
-    json_t *item_errors, int64_t now)
-{
-	struct valid_time *dst = (struct valid_time *)(void *)((char *)out + r->offset);
 	int64_t t;
 
-	(void)item_errors;
 	if (v == NULL || json_is_null(v))
-		return 0;
+		return;
 	if (!json_is_string(v) ||
 	    time_parse_rfc3339(json_string_value(v), json_string_length(v), &t) != 0)
-		return add_error(errors, r->member, "The %s field must be a valid date.",
-		    r->label);
-	if (t <= now)
-		return add_error(errors, r->member, "The %s field must be a date after now.",
-		    r->label);
-	if (t > years_ahead(now, r->max))
-		return add_error(errors, r->member,
+		add_error(errs, r->member, "The %s field must be a valid date.", r->label);
+	else if (t <= now)
+		add_error(errs, r->member, "The %s field must be a date after now.", r->label);
+	else if (t > time_add_years(now, r->max))
+		add_error(errs, r->member,
 		    "The %s field must be a date before or equal to %u years from now.",
 		    r->label, r->max);
-	dst->value = t;
-	dst->set = 1;
-	return 0;
+	else {
+		dst->value = t;
+		dst->set = 1;
+	}
 }
 
 static int
@@ -184,7 +136,7 @@ item_valid(const struct field_rule *r, json_t *item)
 		return 0;
 	s = json_string_value(item);
 	len = json_string_length(item);
-	if (len == 0 || len > r->item_max)
+	if (len == 0 || len > r->item_max || len > VALID_ITEM_MAX)
 		return 0;
 	for (i = 0; i < len; i++)
 		if (s[i] == '\0' || strchr(r->item_chars, s[i]) == NULL)
@@ -192,67 +144,94 @@ item_valid(const struct field_rule *r, json_t *item)
 	return 1;
 }
 
-int
-validate_string_set(const struct field_rule *r, json_t *v, void *out, json_t *errors,
-    json_t *item_errors, int64_t now)
+/* FNV-1a of an item, for the duplicate check. */
+static unsigned
+item_hash(const char *s)
 {
-	json_t **dst = (json_t **)(void *)((char *)out + r->offset);
-	char key[96];
-	size_t i, j, n;
-	int failed = 0;
+	unsigned h = 2166136261u;
 
-	(void)now;
-	if (v == NULL || json_is_null(v)) {
-		*dst = json_array();
-		return *dst != NULL ? 0 : -1;
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void
+check_string_set(const struct field_rule *r, json_t *v, struct valid_set *dst,
+    struct valid_errors *items, struct valid_errors *errs)
+{
+	/* Open addressing over the items seen so far: linear in the items. */
+	unsigned char slot[VALID_SET_MAX * 2];
+	char key[64];
+	size_t i, n, max = r->max < VALID_SET_MAX ? r->max : VALID_SET_MAX;
+	unsigned h, ok = 1;
+
+	dst->n = 0;
+	if (v == NULL || json_is_null(v))
+		return;
+	if (!json_is_array(v)) {
+		add_error(errs, r->member, "The %s field must be an array.", r->label);
+		return;
 	}
-	if (!json_is_array(v))
-		return add_error(errors, r->member, "The %s field must be an array.", r->label);
 	n = json_array_size(v);
-	if (n > r->max) {
-		if (add_error(errors, r->member,
-		    "The %s field must not have more than %u items.", r->label, r->max) != 0)
-			return -1;
-		failed = 1;
+	if (n > max) {
+		/* Stop at the cap: the items of an oversized list cost nothing. */
+		add_error(errs, r->member, "The %s field must not have more than %u items.",
+		    r->label, r->max);
+		return;
 	}
+	memset(slot, 0, sizeof(slot));
 	for (i = 0; i < n; i++) {
 		json_t *item = json_array_get(v, i);
 
 		snprintf(key, sizeof(key), "%s.%zu", r->member, i);
 		if (!item_valid(r, item)) {
-			if (add_error(item_errors, key, "The %s field format is invalid.",
-			    key) != 0)
-				return -1;
-			failed = 1;
+			add_error(items, key, "The %s field format is invalid.", key);
+			ok = 0;
 			continue;
 		}
-		for (j = 0; j < i; j++)
-			if (json_equal(json_array_get(v, j), item))
+		memcpy(dst->item[i], json_string_value(item), json_string_length(item) + 1);
+		for (h = item_hash(dst->item[i]) % sizeof(slot); slot[h] != 0;
+		    h = (h + 1) % sizeof(slot))
+			if (strcmp(dst->item[slot[h] - 1], dst->item[i]) == 0)
 				break;
-		if (j < i) {
-			if (add_error(item_errors, key, "The %s field has a duplicate value.",
-			    key) != 0)
-				return -1;
-			failed = 1;
-		}
+		if (slot[h] != 0) {
+			add_error(items, key, "The %s field has a duplicate value.", key);
+			ok = 0;
+		} else
+			slot[h] = (unsigned char)(i + 1);
 	}
-	if (!failed) {
-		json_incref(v);
-		*dst = v;
+	dst->n = ok ? (unsigned)n : 0;
+}
+
+static void
+check_string(const struct field_rule *r, json_t *v, char *dst, struct valid_errors *errs)
+{
+	size_t len;
+
+	if (v == NULL || json_is_null(v)) {
+		add_error(errs, r->member, "The %s field is required.", r->label);
+		return;
 	}
-	return 0;
+	len = json_is_string(v) ? json_string_length(v) : 0;
+	if (!json_is_string(v) || len >= r->size ||
+	    memchr(json_string_value(v), '\0', len) != NULL) {
+		add_error(errs, r->member, "The %s field must be a string.", r->label);
+		return;
+	}
+	memcpy(dst, json_string_value(v), len + 1);
 }
 
 enum valid_result
 validate_body(const char *body, size_t len, const struct field_rule *rules,
-    size_t nrules, void *out, int64_t now, json_t **errors)
+    size_t nrules, void *out, int64_t now, struct valid_errors *errs)
 {
-	json_t *root, *errs = NULL, *items = NULL, *v;
-	enum valid_result rc = VALID_NOMEM;
-	const char *key;
+	struct valid_errors items;
+	json_t *root, *v;
 	size_t i;
+	unsigned j;
 
-	*errors = NULL;
+	errs->n = 0;
+	items.n = 0;
 	if (body == NULL || len == 0)
 		return VALID_NOT_OBJECT;
 	/* NULs inside strings are allowed by the parser so that the rules can
@@ -262,39 +241,132 @@ validate_body(const char *body, size_t len, const struct field_rule *rules,
 		json_decref(root);
 		return VALID_NOT_OBJECT;
 	}
-	if ((errs = json_object()) == NULL || (items = json_object()) == NULL)
-		goto done;
-	for (i = 0; i < nrules; i++)
-		if (rules[i].check(&rules[i], json_object_get(root, rules[i].member), out,
-		    errs, items, now) != 0)
-			goto done;
-	json_object_foreach(items, key, v)
-		if (json_object_set(errs, key, v) != 0)
-			goto done;
-	if (json_object_size(errs) == 0)
-		rc = VALID_OK;
-	else {
-		rc = VALID_INVALID;
-		*errors = errs;
-		errs = NULL;
+	for (i = 0; i < nrules; i++) {
+		const struct field_rule *r = &rules[i];
+		char *dst = (char *)out + r->offset;
+
+		v = json_object_get(root, r->member);
+		switch (r->kind) {
+		case FIELD_TEXT:
+			check_text(r, v, dst, errs);
+			break;
+		case FIELD_FUTURE_TIME:
+			check_future_time(r, v, (struct valid_time *)(void *)dst, now, errs);
+			break;
+		case FIELD_STRING_SET:
+			check_string_set(r, v, (struct valid_set *)(void *)dst, &items, errs);
+			break;
+		case FIELD_STRING:
+			check_string(r, v, dst, errs);
+			break;
+		}
 	}
-done:
-	json_decref(errs);
-	json_decref(items);
 	json_decref(root);
-	return rc;
+	for (j = 0; j < items.n && errs->n < VALID_ERRORS_MAX; j++)
+		errs->e[errs->n++] = items.e[j];
+	return errs->n == 0 ? VALID_OK : VALID_INVALID;
 }
 
 void
-validate_release(const struct field_rule *rules, size_t nrules, void *out)
+validate_errors_write(struct jw *w, const struct valid_errors *errs)
 {
+	unsigned i;
+
+	jw_object_begin(w);
+	for (i = 0; i < errs->n; i++) {
+		jw_key(w, errs->e[i].key);
+		jw_array_begin(w);
+		jw_string(w, errs->e[i].message);
+		jw_array_end(w);
+	}
+	jw_object_end(w);
+}
+
+/* A parsed value through the writer, PHP's way. */
+static void
+write_value(struct jw *w, json_t *v)
+{
+	const char *k;
+	json_t *item;
 	size_t i;
+	char real[32];
+	int n;
 
-	for (i = 0; i < nrules; i++)
-		if (rules[i].check == validate_string_set) {
-			json_t **p = (json_t **)(void *)((char *)out + rules[i].offset);
-
-			json_decref(*p);
-			*p = NULL;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		jw_object_begin(w);
+		json_object_foreach(v, k, item) {
+			jw_key(w, k);
+			write_value(w, item);
 		}
+		jw_object_end(w);
+		break;
+	case JSON_ARRAY:
+		jw_array_begin(w);
+		json_array_foreach(v, i, item)
+			write_value(w, item);
+		jw_array_end(w);
+		break;
+	case JSON_STRING:
+		jw_stringn(w, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		jw_int(w, (long long)json_integer_value(v));
+		break;
+	case JSON_REAL:
+		n = snprintf(real, sizeof(real), "%.17g%s", json_real_value(v), "");
+		if (n > 0 && (size_t)n < sizeof(real) - 2) {
+			if (strpbrk(real, ".eE") == NULL)
+				strcat(real, ".0");
+			jw_raw(w, real, strlen(real));
+		}
+		break;
+	case JSON_TRUE:
+		jw_bool(w, 1);
+		break;
+	case JSON_FALSE:
+		jw_bool(w, 0);
+		break;
+	case JSON_NULL:
+		jw_null(w);
+		break;
+	}
+}
+
+void
+validate_stored_write(struct jw *w, const char *text)
+{
+	json_t *v;
+
+	/* What generate stores, so what most keys hold: no parser needed. */
+	if (strcmp(text, "[]") == 0) {
+		jw_array_begin(w);
+		jw_array_end(w);
+		return;
+	}
+	v = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	if (json_is_array(v))
+		write_value(w, v);
+	else {
+		jw_array_begin(w);
+		jw_array_end(w);
+	}
+	json_decref(v);
+}
+
+/* jansson's free does not wipe: a secret placed in a JSON string would stay
+ * in freed heap memory.  Wipe every block it frees. */
+static void
+json_wiping_free(void *p)
+{
+	if (p != NULL) {
+		crypto_wipe(p, malloc_usable_size(p));
+		free(p);
+	}
+}
+
+void
+validate_library_init(void)
+{
+	json_set_alloc_funcs(malloc, json_wiping_free);
 }

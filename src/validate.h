@@ -1,16 +1,20 @@
-/* validate.h: JSON request bodies checked against a declared table of fields and rules, Laravel-style. */
+/* validate.h: JSON request bodies parsed into checked C values by declared field tables (the only jansson user). */
 #ifndef APIKEYS_VALIDATE_H
 #define APIKEYS_VALIDATE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
+#include "jsonw.h"
+
+#define VALID_SET_MAX		32	/* items of a string set */
+#define VALID_ITEM_MAX		64	/* bytes of one item */
+#define VALID_ERRORS_MAX	48	/* failures reported at most */
 
 enum valid_result {
 	VALID_OK = 0,
 	VALID_NOT_OBJECT,	/* 400: empty, invalid, not an object, duplicate member */
-	VALID_INVALID,		/* 422: *errors holds every failed rule */
+	VALID_INVALID,		/* 422: the errors hold every failed rule */
 	VALID_NOMEM
 };
 
@@ -20,60 +24,74 @@ struct valid_time {
 	int	set;
 };
 
-struct field_rule;
+/* A checked set of strings, in the order given. */
+struct valid_set {
+	unsigned	n;
+	char		item[VALID_SET_MAX][VALID_ITEM_MAX + 1];
+};
 
-/*
- * Checks one member (value is NULL when absent) and, if it passes, stores
- * the checked value at out + rule->offset.  On failure adds its messages to
- * errors (the member's own) and item_errors ("member.N" keys).  Returns 0
- * or -1 on out of memory.
- */
-typedef int field_check(const struct field_rule *, json_t *value, void *out,
-    json_t *errors, json_t *item_errors, int64_t now);
+/* The failures of a body, Laravel's way: a key ("name", "permissions.3")
+ * and the message of its first failing rule, fields in table order, then
+ * the items of sets by index. */
+struct valid_errors {
+	unsigned	n;
+	struct {
+		char	key[64];
+		char	message[160];
+	} e[VALID_ERRORS_MAX];
+};
+
+enum field_kind {
+	/* Required text: trimmed (Unicode white space, as Laravel's
+	 * TrimStrings), 1..max code points, no control characters; stored
+	 * NUL-terminated in a char[size] (size must hold max code points). */
+	FIELD_TEXT,
+	/* Optional RFC 3339 time with an offset, after now, at most max years
+	 * ahead; stored as struct valid_time. */
+	FIELD_FUTURE_TIME,
+	/* Optional array of at most max (<= VALID_SET_MAX) distinct strings of
+	 * 1..item_max (<= VALID_ITEM_MAX) bytes drawn from item_chars; stored as
+	 * struct valid_set (empty when absent or null).  Over max items, the
+	 * items are not looked at. */
+	FIELD_STRING_SET,
+	/* Required string without NUL of at most size - 1 bytes, stored as is
+	 * in a char[size] (credentials: the caller wipes it). */
+	FIELD_STRING
+};
 
 struct field_rule {
 	const char	*member;	/* JSON member and error key */
 	const char	*label;		/* as Laravel words it: "expires at" */
-	field_check	*check;
+	enum field_kind	 kind;
 	size_t		 offset;	/* of the checked value in the output */
-	size_t		 size;		/* of that output (text rules) */
+	size_t		 size;		/* of that output (text and strings) */
 	unsigned	 max;		/* characters, items, or years ahead */
 	unsigned	 item_max;	/* bytes of an item (sets) */
 	const char	*item_chars;	/* allowed item bytes (sets) */
 };
 
 /*
- * Required text: trimmed (Unicode white space, as Laravel's TrimStrings),
- * 1..max code points, no control characters; stored NUL-terminated in a
- * char[size] (size must hold max code points of UTF-8).
- */
-field_check validate_text;
-
-/* Optional RFC 3339 time with an offset, after now, at most max years
- * ahead; stored as struct valid_time. */
-field_check validate_future_time;
-
-/* Optional array of at most max distinct strings of 1..item_max bytes drawn
- * from item_chars, order kept; stored as a new json_t * reference (the
- * caller decrefs; [] when absent). */
-field_check validate_string_set;
-
-/*
  * Parses body (len bytes) as one JSON object (duplicate members refused)
- * and runs every rule, in table order, collecting every failure.  On
- * VALID_INVALID, *errors is a new object (caller decrefs) with the fields
- * in table order, then the item errors by index.  out must be zeroed by the
- * caller; on any result other than VALID_OK its contents must be released
- * with validate_release.
+ * and runs every rule, in table order, collecting every failure into
+ * *errors.  out must be zeroed by the caller; it holds plain C values, so
+ * nothing needs releasing.  VALID_OK only when every rule passed.
  */
 enum valid_result validate_body(const char *body, size_t len,
     const struct field_rule *rules, size_t nrules, void *out, int64_t now,
-    json_t **errors);
+    struct valid_errors *errors);
 
-/* Releases the json_t references a validation stored in out. */
-void validate_release(const struct field_rule *rules, size_t nrules, void *out);
+/* Writes the errors as a JSON object of arrays ({"name":["..."]}). */
+void validate_errors_write(struct jw *, const struct valid_errors *);
 
-/* Code points of a valid UTF-8 string of len bytes. */
-size_t utf8_length(const char *s, size_t len);
+/*
+ * Writes a JSON text stored in the database (a key's permissions) through
+ * the writer, as PHP would re-encode it; text that is not a JSON array is
+ * written as [].  Cannot fail (a failure marks the writer).
+ */
+void validate_stored_write(struct jw *, const char *text);
+
+/* Makes jansson wipe every block it frees (a parsed body may hold a
+ * secret).  Call once before any body is parsed.  Cannot fail. */
+void validate_library_init(void);
 
 #endif

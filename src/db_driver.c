@@ -1,0 +1,492 @@
+/* db_driver.c: one persistent MariaDB connection that heals itself: binds, statements, transactions, back-off. */
+#include "ac-config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include "crypto.h"
+#include "db_driver.h"
+#include "log.h"
+#include "timeutil.h"
+
+#define TX_ATTEMPTS	10	/* tries of a transaction that hit a deadlock */
+#define BACKOFF_MAX_MS	256	/* the widest wait between two tries */
+
+#define ST_TEXT(id, sql) [id] = sql,
+static const char *const stmt_sql[ST__MAX] = {
+	DB_STATEMENTS(ST_TEXT)
+};
+#undef ST_TEXT
+
+void
+db_bind_u64(MYSQL_BIND *b, uint64_t *v)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_LONGLONG;
+	b->buffer = v;
+	b->is_unsigned = 1;
+}
+
+void
+db_bind_in_str(MYSQL_BIND *b, const char *s, size_t len)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_STRING;
+	b->buffer = (void *)(uintptr_t)s;
+	b->buffer_length = (unsigned long)len;
+}
+
+void
+db_bind_out_str(MYSQL_BIND *b, char *buf, size_t size, unsigned long *len, my_bool *null)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_STRING;
+	b->buffer = buf;
+	b->buffer_length = (unsigned long)size;
+	b->length = len;
+	b->is_null = null;
+}
+
+void
+db_bind_out_int(MYSQL_BIND *b, int *v, my_bool *null)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_LONG;
+	b->buffer = v;
+	b->is_null = null;
+}
+
+void
+db_bind_out_time(MYSQL_BIND *b, MYSQL_TIME *t, my_bool *null)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_TIMESTAMP;
+	b->buffer = t;
+	b->is_null = null;
+}
+
+void
+db_bind_in_time(MYSQL_BIND *b, MYSQL_TIME *t, int64_t epoch)
+{
+	struct civil_time c;
+
+	memset(b, 0, sizeof(*b));
+	memset(t, 0, sizeof(*t));
+	time_to_civil(epoch, &c);
+	t->year = (unsigned)c.year;
+	t->month = (unsigned)c.month;
+	t->day = (unsigned)c.day;
+	t->hour = (unsigned)c.hour;
+	t->minute = (unsigned)c.minute;
+	t->second = (unsigned)c.second;
+	t->time_type = MYSQL_TIMESTAMP_DATETIME;
+	b->buffer_type = MYSQL_TYPE_DATETIME;
+	b->buffer = t;
+}
+
+int64_t
+db_time_epoch(const MYSQL_TIME *t, my_bool null)
+{
+	struct civil_time c;
+
+	if (null)
+		return DB_TIME_NULL;
+	c.year = (int)t->year;
+	c.month = (int)t->month;
+	c.day = (int)t->day;
+	c.hour = (int)t->hour;
+	c.minute = (int)t->minute;
+	c.second = (int)t->second;
+	return time_from_civil(&c);
+}
+
+/* Errors after which the connection (and its statements) cannot be used.
+ * ER_UNKNOWN_COM_ERROR is what a Galera node outside the primary component
+ * (leaving, joining, cut off) answers to every query: the service is
+ * unavailable there, as with a server gone, until the node is ready. */
+static int
+is_connection_error(unsigned err)
+{
+	switch (err) {
+	case ER_UNKNOWN_COM_ERROR:
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+	case CR_SERVER_LOST_EXTENDED:
+	case ER_UNKNOWN_STMT_HANDLER:
+	case ER_CONNECTION_KILLED:
+	case ER_SERVER_SHUTDOWN:
+	case ER_QUERY_INTERRUPTED:
+	case 4031:	/* ER_CLIENT_INTERACTION_TIMEOUT */
+		return 1;
+	}
+	return 0;
+}
+
+/* Errors that a whole transaction may retry: a deadlock (InnoDB, or a
+ * Galera certification conflict, which reports the same code).  A lock wait
+ * timeout is not retried: the lock is held by something slow, and waiting
+ * again would hold the worker past the web server's timeout. */
+static int
+is_retryable(unsigned err)
+{
+	return err == ER_LOCK_DEADLOCK;
+}
+
+void
+db_log_error(struct db *db, const char *what)
+{
+	if (db->conn == NULL) {
+		log_error("database: %s: not connected", what);
+		return;
+	}
+	/* A duplicate-entry message quotes the value: keep it out of the log. */
+	if (mysql_errno(db->conn) == ER_DUP_ENTRY)
+		log_error("database: %s: duplicate entry (error %u)", what,
+		    mysql_errno(db->conn));
+	else
+		log_error("database: %s: %s (error %u)", what,
+		    mysql_error(db->conn), mysql_errno(db->conn));
+}
+
+static void
+db_disconnect(struct db *db)
+{
+	int i;
+
+	for (i = 0; i < ST__MAX; i++) {
+		if (db->st[i] != NULL)
+			mysql_stmt_close(db->st[i]);
+		db->st[i] = NULL;
+	}
+	if (db->conn != NULL)
+		mysql_close(db->conn);
+	db->conn = NULL;
+	db->in_tx = 0;
+}
+
+/* Prepares statement id on the open connection (disconnects on failure). */
+static enum db_status
+stmt_prepare(struct db *db, enum stmt_id id)
+{
+	db->st[id] = mysql_stmt_init(db->conn);
+	if (db->st[id] == NULL ||
+	    mysql_stmt_prepare(db->st[id], stmt_sql[id], strlen(stmt_sql[id])) != 0) {
+		log_error("database: prepare statement %d: %s", (int)id,
+		    db->st[id] ? mysql_stmt_error(db->st[id]) : "out of memory");
+		db_disconnect(db);
+		return DB_UNAVAILABLE;
+	}
+	return DB_OK;
+}
+
+enum db_status
+db_connect(struct db *db)
+{
+	const struct config *c = db->cfg;
+	unsigned timeout = c->db_timeout;
+	/* The server's lock waits end first, with a clean error; the client's
+	 * read timeout is the backstop for a server that stopped answering. */
+	unsigned io_timeout = c->db_timeout + 2;
+	my_bool off = 0;
+	char init[256];
+	unsigned long flags = 0;
+	int i;
+
+	if (db->conn != NULL)
+		return DB_OK;
+	if ((db->conn = mysql_init(NULL)) == NULL) {
+		log_error("database: out of memory");
+		return DB_UNAVAILABLE;
+	}
+	/* Session settings applied on every (re)connect: UTC times, strict
+	 * SQL, and lock waits bounded well below the web server's timeout. */
+	snprintf(init, sizeof(init),
+	    "SET time_zone = '+00:00', "
+	    "sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
+	    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "
+	    "innodb_lock_wait_timeout = %u, lock_wait_timeout = %u%s",
+	    timeout, timeout, c->db_sync_wait ? ", wsrep_sync_wait = 1" : "");
+	mysql_options(db->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(db->conn, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
+	mysql_options(db->conn, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
+	mysql_options(db->conn, MYSQL_OPT_RECONNECT, &off);
+	mysql_options(db->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(db->conn, MYSQL_INIT_COMMAND, init);
+	if (db->flags & DB_FLAG_MULTI_STATEMENTS)
+		flags |= CLIENT_MULTI_STATEMENTS;
+
+	if (mysql_real_connect(db->conn, c->db_socket[0] ? NULL : c->db_host,
+	    c->db_user, c->db_password, c->db_name, c->db_port,
+	    c->db_socket[0] ? c->db_socket : NULL, flags) == NULL) {
+		db_log_error(db, "connect");
+		db_disconnect(db);
+		return DB_UNAVAILABLE;
+	}
+	/* The responder prepares everything once per connection; the admin
+	 * tool, which may run before the tables exist, prepares on use. */
+	if (db->flags & DB_FLAG_MULTI_STATEMENTS)
+		return DB_OK;
+	for (i = 0; i < ST__MAX; i++)
+		if (stmt_prepare(db, (enum stmt_id)i) != DB_OK)
+			return DB_UNAVAILABLE;
+	return DB_OK;
+}
+
+struct db *
+db_open(const struct config *cfg, int flags)
+{
+	struct db *db;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return NULL;
+	db->cfg = cfg;
+	db->flags = flags;
+	if (!(flags & DB_FLAG_LAZY))
+		(void)db_connect(db);
+	return db;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	db_disconnect(db);
+	free(db);
+}
+
+MYSQL_STMT *
+db_prepare(struct db *db, const char *sql)
+{
+	MYSQL_STMT *st;
+
+	if (db_connect(db) != DB_OK)
+		return NULL;
+	if ((st = mysql_stmt_init(db->conn)) == NULL)
+		return NULL;
+	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+		log_error("database: prepare: %s (error %u)", mysql_stmt_error(st),
+		    mysql_stmt_errno(st));
+		mysql_stmt_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+/*
+ * One execution; no retry.  *err gets the server's error number.  Without
+ * row, fetches one row (DB_NOT_FOUND if none); with row, calls it for each.
+ */
+static enum db_status
+run_once(MYSQL_STMT *st, MYSQL_BIND *params, MYSQL_BIND *results,
+    unsigned long long *affected, unsigned *err, db_row_cb *row, void *ctx)
+{
+	enum db_status rc = DB_OK;
+	int f;
+
+	*err = 0;
+	if ((params != NULL && mysql_stmt_bind_param(st, params) != 0) ||
+	    mysql_stmt_execute(st) != 0)
+		goto fail;
+	if (affected != NULL)
+		*affected = mysql_stmt_affected_rows(st);
+	if (results == NULL)
+		return DB_OK;
+	if (mysql_stmt_bind_result(st, results) != 0)
+		goto fail;
+	for (;;) {
+		f = mysql_stmt_fetch(st);
+		if (f == MYSQL_NO_DATA) {
+			if (row == NULL)
+				rc = DB_NOT_FOUND;
+			break;
+		}
+		if (f == MYSQL_DATA_TRUNCATED) {
+			log_error("database: a column is larger than its buffer");
+			rc = DB_ERROR;
+			break;
+		}
+		if (f != 0)
+			goto fail;
+		if (row == NULL || row(ctx) != 0)
+			break;
+	}
+	mysql_stmt_free_result(st);
+	return rc;
+fail:
+	*err = mysql_stmt_errno(st);
+	if (*err == ER_DUP_ENTRY)
+		log_error("database: duplicate entry (error %u)", *err);
+	else
+		log_error("database: %s (error %u)", mysql_stmt_error(st), *err);
+	mysql_stmt_free_result(st);
+	mysql_stmt_reset(st);
+	return is_connection_error(*err) ? DB_UNAVAILABLE : DB_ERROR;
+}
+
+static enum db_status
+run_checked(MYSQL_STMT *st, MYSQL_BIND *params, MYSQL_BIND *results,
+    unsigned long long *affected, int *retry, db_row_cb *row, void *ctx)
+{
+	enum db_status rc;
+	unsigned err;
+
+	if (retry != NULL)
+		*retry = 0;
+	rc = run_once(st, params, results, affected, &err, row, ctx);
+	if (rc == DB_ERROR && retry != NULL)
+		*retry = is_retryable(err);
+	return rc;
+}
+
+enum db_status
+db_run(MYSQL_STMT *st, MYSQL_BIND *params, MYSQL_BIND *results,
+    unsigned long long *affected)
+{
+	return run_checked(st, params, results, affected, NULL, NULL, NULL);
+}
+
+enum db_status
+db_run_prepared(struct db *db, enum stmt_id id, MYSQL_BIND *params, MYSQL_BIND *results,
+    unsigned long long *affected, int *retry, db_row_cb *row, void *ctx)
+{
+	enum db_status rc;
+	int attempt, in_tx;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (db_connect(db) != DB_OK ||
+		    (db->st[id] == NULL && stmt_prepare(db, id) != DB_OK))
+			return DB_UNAVAILABLE;
+		rc = run_checked(db->st[id], params, results, affected, retry, row, ctx);
+		if (rc != DB_UNAVAILABLE)
+			return rc;
+		/* The transaction died with the connection: never redo half
+		 * of it on a new one. */
+		in_tx = db->in_tx;
+		db_disconnect(db);
+		if (in_tx)
+			break;
+	}
+	return DB_UNAVAILABLE;
+}
+
+uint64_t
+db_insert_id(struct db *db, enum stmt_id id)
+{
+	return db->st[id] != NULL ? mysql_stmt_insert_id(db->st[id]) : 0;
+}
+
+/* ------------------------------------------------------------ transactions */
+
+static enum db_status
+tx_begin(struct db *db)
+{
+	int attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (db_connect(db) != DB_OK)
+			return DB_UNAVAILABLE;
+		if (mysql_real_query(db->conn, "START TRANSACTION", 17) == 0) {
+			db->in_tx = 1;
+			return DB_OK;
+		}
+		db_log_error(db, "start transaction");
+		if (!is_connection_error(mysql_errno(db->conn)))
+			return DB_ERROR;
+		db_disconnect(db);
+	}
+	return DB_UNAVAILABLE;
+}
+
+static enum db_status
+tx_end(struct db *db, int commit, int *retry)
+{
+	enum db_status rc = DB_OK;
+
+	if (db->conn == NULL)
+		return DB_UNAVAILABLE;
+	if (commit ? mysql_commit(db->conn) : mysql_rollback(db->conn)) {
+		unsigned err = mysql_errno(db->conn);
+
+		db_log_error(db, commit ? "commit" : "rollback");
+		if (retry != NULL)
+			*retry = is_retryable(err);
+		if (is_connection_error(err)) {
+			db_disconnect(db);
+			return DB_UNAVAILABLE;
+		}
+		rc = DB_ERROR;
+	}
+	db->in_tx = 0;
+	return rc;
+}
+
+/* Sleeps a random 1..W milliseconds, W doubling on each attempt from 8 up
+ * to BACKOFF_MAX_MS, so that transactions that deadlocked do not collide
+ * again in step.  On a Galera cluster the writers of one user on another
+ * node keep committing while this one waits: the widening window lets it
+ * in between them.  All the waits of one transaction add up to under
+ * 1.3 s. */
+static void
+backoff(int attempt)
+{
+	unsigned char r[2] = { 0, 0 };
+	unsigned window = 4u << (attempt < 6 ? attempt : 6);
+	struct timespec ts;
+
+	if (window > BACKOFF_MAX_MS)
+		window = BACKOFF_MAX_MS;
+	(void)crypto_random_bytes(r, sizeof(r));
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)(1 + ((unsigned)r[0] << 8 | r[1]) % window) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* A deadlock or a Galera certification failure (InnoDB already rolled
+ * back) is retried up to TX_ATTEMPTS times. */
+enum db_status
+db_tx_run(struct db *db, db_tx_body *body, void *ctx, const char *what)
+{
+	enum db_status rc = DB_ERROR;
+	int attempt, retry;
+
+	for (attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
+		if (attempt > 0)
+			backoff(attempt);
+		if ((rc = tx_begin(db)) != DB_OK)
+			return rc;
+		retry = 0;
+		rc = body(db, ctx, &retry);
+		if (rc == DB_OK) {
+			if ((rc = tx_end(db, 1, &retry)) == DB_OK)
+				return DB_OK;
+		} else if (db->conn != NULL)
+			(void)tx_end(db, 0, NULL);
+		if (rc == DB_UNAVAILABLE || !retry)
+			return rc;
+	}
+	log_error("database: %s gave up after %d deadlocks", what, TX_ATTEMPTS);
+	return DB_ERROR;
+}
+
+const char *
+db_strerror(enum db_status s)
+{
+	switch (s) {
+	case DB_OK:		return "ok";
+	case DB_NOT_FOUND:	return "not found";
+	case DB_UNAVAILABLE:	return "database unavailable";
+	case DB_ERROR:		return "database error";
+	case DB_LIMIT:		return "key limit reached";
+	}
+	return "unknown";
+}

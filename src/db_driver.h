@@ -1,0 +1,82 @@
+/* db_driver.h: the connection driver under the statement catalogue (db_keys.c) and the admin queries (db_admin.c); no other file includes it. */
+#ifndef APIKEYS_DB_DRIVER_H
+#define APIKEYS_DB_DRIVER_H
+
+#include <mysql.h>
+
+#include "db.h"
+#include "db_sql.h"
+
+#define ST_ENUM(id, sql) id,
+/* The prepared statements of db_sql.h, by name. */
+enum stmt_id {
+	DB_STATEMENTS(ST_ENUM)
+	ST__MAX
+};
+#undef ST_ENUM
+
+struct db {
+	const struct config	*cfg;
+	MYSQL			*conn;		/* NULL while disconnected */
+	MYSQL_STMT		*st[ST__MAX];	/* prepared on connect */
+	int			 flags;
+	int			 in_tx;		/* never retry inside a transaction */
+};
+
+/* Called after each fetched row; non-zero stops the fetching. */
+typedef int db_row_cb(void *ctx);
+
+/*
+ * Runs prepared statement id, connecting (and preparing) first if needed.
+ * params/results may be NULL.  With results and no row callback, fetches
+ * the first row (more are discarded) and returns DB_NOT_FOUND for an empty
+ * result; with row, calls it for every row (an empty result is DB_OK).
+ * *affected (may be NULL) gets the changed row count.  Outside a
+ * transaction, a lost connection is healed by one reconnect and a second
+ * try.  *retry (may be NULL) is set when the error was a deadlock that the
+ * whole transaction may retry.
+ */
+enum db_status db_run_prepared(struct db *, enum stmt_id, MYSQL_BIND *params,
+    MYSQL_BIND *results, unsigned long long *affected, int *retry,
+    db_row_cb *row, void *ctx);
+
+/* The AUTO_INCREMENT id the last run of statement id made. */
+uint64_t db_insert_id(struct db *, enum stmt_id);
+
+/*
+ * Runs an ad hoc statement (from db_prepare) once, with no reconnect: as
+ * db_run_prepared without the row callback.
+ */
+enum db_status db_run(MYSQL_STMT *, MYSQL_BIND *params,
+    MYSQL_BIND *results, unsigned long long *affected);
+
+/* Prepares an ad hoc statement on the current connection (connecting if
+ * needed); the caller closes it.  Returns NULL after logging the error. */
+MYSQL_STMT *db_prepare(struct db *, const char *sql);
+
+/* The statements of one transaction; sets *retry for a deadlock. */
+typedef enum db_status db_tx_body(struct db *, void *ctx, int *retry);
+
+/*
+ * Runs body inside START TRANSACTION ... COMMIT.  Any failure rolls back, so
+ * nothing is half-written; a deadlock or a Galera certification failure is
+ * retried a bounded number of times with a random back-off.  what names the
+ * transaction in the log.
+ */
+enum db_status db_tx_run(struct db *, db_tx_body *body, void *ctx, const char *what);
+
+/* Bind helpers: each clears b and points it at caller storage. */
+void db_bind_u64(MYSQL_BIND *b, uint64_t *v);
+void db_bind_in_str(MYSQL_BIND *b, const char *s, size_t len);
+void db_bind_out_str(MYSQL_BIND *b, char *buf, size_t size, unsigned long *len, my_bool *null);
+void db_bind_out_int(MYSQL_BIND *b, int *v, my_bool *null);
+void db_bind_out_time(MYSQL_BIND *b, MYSQL_TIME *t, my_bool *null);
+void db_bind_in_time(MYSQL_BIND *b, MYSQL_TIME *t, int64_t epoch);
+
+/* A fetched time as epoch seconds, DB_TIME_NULL if null. */
+int64_t db_time_epoch(const MYSQL_TIME *t, my_bool null);
+
+/* Logs the connection's last error (never values). */
+void db_log_error(struct db *, const char *what);
+
+#endif

@@ -1,0 +1,328 @@
+/* db_keys.c: the statement catalogue: tokens and keys, their transactions and the mapping of their rows. */
+#include "ac-config.h"
+
+#include <string.h>
+
+#include "db_driver.h"
+
+/* Fetches a token row; res holds at least its 5 columns (more may follow,
+ * bound by the caller). */
+static enum db_status
+token_fetch(struct db *db, enum stmt_id id, MYSQL_BIND *param, MYSQL_BIND *res,
+    struct db_token *t)
+{
+	unsigned long hashlen = 0;
+	my_bool hnull = 0, snull = 0, vnull = 0;
+	enum db_status rc;
+
+	memset(t, 0, sizeof(*t));
+	db_bind_u64(&res[0], &t->id);
+	db_bind_u64(&res[1], &t->user_id);
+	db_bind_out_str(&res[2], t->hash, sizeof(t->hash), &hashlen, &hnull);
+	db_bind_out_int(&res[3], &t->stale, &snull);
+	db_bind_out_int(&res[4], &t->email_verified, &vnull);
+	rc = db_run_prepared(db, id, param, res, NULL, NULL, NULL, NULL);
+	if (rc == DB_OK) {
+		if (hnull || hashlen != DB_HASH_HEX)
+			return DB_NOT_FOUND;	/* not a Sanctum hash: cannot match */
+		t->hash[DB_HASH_HEX] = '\0';
+	}
+	return rc;
+}
+
+enum db_status
+db_token_by_id(struct db *db, uint64_t id, struct db_token *t)
+{
+	MYSQL_BIND p[1], res[5];
+
+	db_bind_u64(&p[0], &id);
+	return token_fetch(db, ST_TOKEN_BY_ID, p, res, t);
+}
+
+enum db_status
+db_token_by_hash(struct db *db, const char *hash, struct db_token *t)
+{
+	MYSQL_BIND p[1], res[5];
+
+	db_bind_in_str(&p[0], hash, strlen(hash));
+	return token_fetch(db, ST_TOKEN_BY_HASH, p, res, t);
+}
+
+enum db_status
+db_token_touch(struct db *db, uint64_t id)
+{
+	MYSQL_BIND p[1];
+
+	db_bind_u64(&p[0], &id);
+	return db_run_prepared(db, ST_TOKEN_TOUCH, p, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* ------------------------------------------------------------ keys */
+
+/* Result buffers for KEY_COLUMNS (plus, with secret, the verify columns),
+ * bound into res, which may follow other columns of the same row. */
+struct key_binds {
+	MYSQL_BIND	 own[14];
+	MYSQL_BIND	*res;
+	MYSQL_TIME	 t[5];
+	my_bool		 null[14];
+	unsigned long	 len[14];
+	struct db_key	*k;
+};
+
+enum { KC_ID, KC_USER, KC_NAME, KC_KEY, KC_HINT, KC_PERMS, KC_EXPIRES, KC_USED,
+	KC_REVOKED, KC_CREATED, KC_UPDATED, KC_HASH, KC_LIVE, KC_STALE };
+
+static void
+key_bind(struct key_binds *b, MYSQL_BIND *res, struct db_key *k, int with_secret)
+{
+	int i;
+
+	memset(b, 0, sizeof(*b));
+	memset(k, 0, sizeof(*k));
+	b->k = k;
+	b->res = res != NULL ? res : b->own;
+	db_bind_u64(&b->res[KC_ID], &k->id);
+	b->res[KC_ID].is_null = &b->null[KC_ID];	/* NULL: no such key (join) */
+	db_bind_u64(&b->res[KC_USER], &k->user_id);
+	db_bind_out_str(&b->res[KC_NAME], k->name, sizeof(k->name) - 1,
+	    &b->len[KC_NAME], &b->null[KC_NAME]);
+	db_bind_out_str(&b->res[KC_KEY], k->key, sizeof(k->key) - 1,
+	    &b->len[KC_KEY], &b->null[KC_KEY]);
+	db_bind_out_str(&b->res[KC_HINT], k->secret_hint, sizeof(k->secret_hint) - 1,
+	    &b->len[KC_HINT], &b->null[KC_HINT]);
+	db_bind_out_str(&b->res[KC_PERMS], k->permissions, sizeof(k->permissions) - 1,
+	    &b->len[KC_PERMS], &b->null[KC_PERMS]);
+	for (i = 0; i < 5; i++)
+		db_bind_out_time(&b->res[KC_EXPIRES + i], &b->t[i], &b->null[KC_EXPIRES + i]);
+	if (with_secret) {
+		db_bind_out_str(&b->res[KC_HASH], k->secret_hash, sizeof(k->secret_hash),
+		    &b->len[KC_HASH], &b->null[KC_HASH]);
+		db_bind_out_int(&b->res[KC_LIVE], &k->live, &b->null[KC_LIVE]);
+		db_bind_out_int(&b->res[KC_STALE], &k->stale, &b->null[KC_STALE]);
+	}
+}
+
+/* Completes a fetched row: terminates strings, converts times. */
+static void
+key_finish(struct key_binds *b)
+{
+	struct db_key *k = b->k;
+
+	k->name[b->null[KC_NAME] ? 0 : b->len[KC_NAME]] = '\0';
+	k->name_null = b->null[KC_NAME];
+	k->key[b->null[KC_KEY] ? 0 : b->len[KC_KEY]] = '\0';
+	k->secret_hint[b->null[KC_HINT] ? 0 : b->len[KC_HINT]] = '\0';
+	if (b->null[KC_PERMS])
+		strcpy(k->permissions, "[]");
+	else
+		k->permissions[b->len[KC_PERMS]] = '\0';
+	k->expires_at = db_time_epoch(&b->t[0], b->null[KC_EXPIRES]);
+	k->last_used_at = db_time_epoch(&b->t[1], b->null[KC_USED]);
+	k->revoked_at = db_time_epoch(&b->t[2], b->null[KC_REVOKED]);
+	k->created_at = db_time_epoch(&b->t[3], b->null[KC_CREATED]);
+	k->updated_at = db_time_epoch(&b->t[4], b->null[KC_UPDATED]);
+	if (b->null[KC_HASH] || b->len[KC_HASH] != DB_HASH_HEX)
+		k->secret_hash[0] = '\0';
+	else
+		k->secret_hash[DB_HASH_HEX] = '\0';
+}
+
+enum db_status
+db_token_with_key(struct db *db, uint64_t token_id, const char *hash, uint64_t key_id,
+    struct db_token *t, struct db_key *k, int *key_found)
+{
+	MYSQL_BIND p[2], res[5 + 11];
+	struct key_binds b;
+	enum db_status rc;
+
+	key_bind(&b, res + 5, k, 0);
+	db_bind_u64(&p[0], &key_id);
+	if (token_id != 0)
+		db_bind_u64(&p[1], &token_id);
+	else
+		db_bind_in_str(&p[1], hash, strlen(hash));
+	rc = token_fetch(db, token_id != 0 ? ST_TOKEN_KEY_BY_ID : ST_TOKEN_KEY_BY_HASH,
+	    p, res, t);
+	*key_found = 0;
+	if (rc == DB_OK && !b.null[KC_ID]) {
+		key_finish(&b);
+		*key_found = 1;
+	}
+	return rc;
+}
+
+enum db_status
+db_key_by_value(struct db *db, const char *key, struct db_key *k)
+{
+	struct key_binds b;
+	MYSQL_BIND p[1];
+	enum db_status rc;
+
+	key_bind(&b, NULL, k, 1);
+	db_bind_in_str(&p[0], key, strlen(key));
+	rc = db_run_prepared(db, ST_KEY_BY_VALUE, p, b.res, NULL, NULL, NULL, NULL);
+	if (rc == DB_OK)
+		key_finish(&b);
+	return rc;
+}
+
+struct list_ctx {
+	struct key_binds	 b;
+	db_key_cb		*cb;
+	void			*ctx;
+};
+
+static int
+list_row(void *ctx)
+{
+	struct list_ctx *l = ctx;
+
+	key_finish(&l->b);
+	return l->cb(l->ctx, l->b.k);
+}
+
+enum db_status
+db_keys_list(struct db *db, uint64_t user_id, unsigned limit, db_key_cb *cb, void *ctx)
+{
+	struct list_ctx l;
+	struct db_key k;
+	MYSQL_BIND p[2];
+	uint64_t lim = limit;
+
+	key_bind(&l.b, NULL, &k, 0);
+	l.cb = cb;
+	l.ctx = ctx;
+	db_bind_u64(&p[0], &user_id);
+	db_bind_u64(&p[1], &lim);
+	return db_run_prepared(db, ST_KEYS_LIST, p, l.b.res, NULL, NULL, list_row, &l);
+}
+
+enum db_status
+db_key_revoke(struct db *db, uint64_t id, uint64_t user_id, int64_t *revoked_at)
+{
+	MYSQL_BIND p[2], res[1];
+	MYSQL_TIME t;
+	my_bool null = 0;
+	enum db_status rc;
+
+	db_bind_u64(&p[0], &id);
+	db_bind_u64(&p[1], &user_id);
+	if ((rc = db_run_prepared(db, ST_KEY_REVOKE, p, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
+		return rc;
+	db_bind_out_time(&res[0], &t, &null);
+	rc = db_run_prepared(db, ST_KEY_REVOKED_AT, p, res, NULL, NULL, NULL, NULL);
+	if (rc == DB_OK)
+		*revoked_at = db_time_epoch(&t, null);
+	return rc;
+}
+
+enum db_status
+db_key_touch(struct db *db, uint64_t id)
+{
+	MYSQL_BIND p[1];
+
+	db_bind_u64(&p[0], &id);
+	return db_run_prepared(db, ST_KEY_TOUCH, p, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* Locks the user's row: every key-changing transaction of one user queues
+ * here, which is what keeps "exactly one key" true under concurrency. */
+static enum db_status
+lock_user(struct db *db, uint64_t *user_id, int *retry)
+{
+	MYSQL_BIND p[1], res[1];
+	uint64_t locked = 0;
+
+	db_bind_u64(&p[0], user_id);
+	db_bind_u64(&res[0], &locked);
+	return db_run_prepared(db, ST_USER_LOCK, p, res, NULL, retry, NULL, NULL);
+}
+
+struct replace_ctx {
+	uint64_t	 user_id;
+	const char	*key, *hash, *hint;
+	uint64_t	 id;
+};
+
+static enum db_status
+replace_body(struct db *db, void *ctx, int *retry)
+{
+	struct replace_ctx *c = ctx;
+	MYSQL_BIND p[4];
+	enum db_status rc;
+
+	if ((rc = lock_user(db, &c->user_id, retry)) != DB_OK)
+		return rc;
+	db_bind_u64(&p[0], &c->user_id);
+	if ((rc = db_run_prepared(db, ST_KEYS_DELETE_USER, p, NULL, NULL, retry, NULL, NULL)) != DB_OK)
+		return rc;
+	db_bind_in_str(&p[1], c->key, strlen(c->key));
+	db_bind_in_str(&p[2], c->hash, strlen(c->hash));
+	db_bind_in_str(&p[3], c->hint, strlen(c->hint));
+	if ((rc = db_run_prepared(db, ST_KEY_INSERT, p, NULL, NULL, retry, NULL, NULL)) == DB_OK)
+		c->id = db_insert_id(db, ST_KEY_INSERT);
+	return rc;
+}
+
+enum db_status
+db_key_replace(struct db *db, uint64_t user_id, const char *key,
+    const char *secret_hash, const char *secret_hint, uint64_t *new_id)
+{
+	struct replace_ctx c = { user_id, key, secret_hash, secret_hint, 0 };
+	enum db_status rc;
+
+	if ((rc = db_tx_run(db, replace_body, &c, "generate")) == DB_OK)
+		*new_id = c.id;
+	return rc;
+}
+
+struct create_ctx {
+	const struct db_key_new	*k;
+	unsigned		 max_live;
+	uint64_t		 user_id, id;
+};
+
+static enum db_status
+create_body(struct db *db, void *ctx, int *retry)
+{
+	struct create_ctx *c = ctx;
+	const struct db_key_new *k = c->k;
+	MYSQL_BIND p[9], res[1];
+	MYSQL_TIME exp, cre;
+	uint64_t live = 0;
+	enum db_status rc;
+
+	if ((rc = lock_user(db, &c->user_id, retry)) != DB_OK)
+		return rc;
+	db_bind_u64(&p[0], &c->user_id);
+	db_bind_u64(&res[0], &live);
+	if ((rc = db_run_prepared(db, ST_KEY_COUNT_LIVE, p, res, NULL, retry, NULL, NULL)) != DB_OK)
+		return rc;
+	if (live >= c->max_live)
+		return DB_LIMIT;
+	db_bind_in_str(&p[1], k->name, strlen(k->name));
+	db_bind_in_str(&p[2], k->key, strlen(k->key));
+	db_bind_in_str(&p[3], k->secret_hash, strlen(k->secret_hash));
+	db_bind_in_str(&p[4], k->secret_hint, strlen(k->secret_hint));
+	db_bind_in_str(&p[5], k->permissions, strlen(k->permissions));
+	db_bind_in_time(&p[6], &exp, k->expires_at);
+	db_bind_in_time(&p[7], &cre, k->created_at);
+	p[8] = p[7];
+	if ((rc = db_run_prepared(db, ST_KEY_CREATE, p, NULL, NULL, retry, NULL, NULL)) == DB_OK)
+		c->id = db_insert_id(db, ST_KEY_CREATE);
+	return rc;
+}
+
+enum db_status
+db_key_create(struct db *db, const struct db_key_new *k, unsigned max_live,
+    uint64_t *new_id)
+{
+	struct create_ctx c = { k, max_live, k->user_id, 0 };
+	enum db_status rc;
+
+	if ((rc = db_tx_run(db, create_body, &c, "create")) == DB_OK)
+		*new_id = c.id;
+	return rc;
+}
+

@@ -1,0 +1,83 @@
+/* db_sql.h: the text of every statement the responder prepares, in one place (the benchmark's database ceiling includes it). */
+#ifndef APIKEYS_DB_SQL_H
+#define APIKEYS_DB_SQL_H
+
+/* Sanctum's rules for a usable token: a user's, not expired, user present.
+ * The type is compared byte for byte (BINARY), as PHP compares class names:
+ * the column's collation would also match "app\\models\\user" or a trailing
+ * blank. */
+#define SQL_TOKEN_SELECT \
+	"SELECT t.id, t.tokenable_id, t.token, " \
+	"t.last_used_at IS NULL OR t.last_used_at < NOW() - INTERVAL 60 SECOND, " \
+	"u.email_verified_at IS NOT NULL"
+#define SQL_TOKEN_FROM \
+	" FROM personal_access_tokens t JOIN users u ON u.id = t.tokenable_id "
+#define SQL_TOKEN_WHERE \
+	"WHERE BINARY t.tokenable_type = 'App\\\\Models\\\\User' " \
+	"AND (t.expires_at IS NULL OR t.expires_at > NOW()) "
+
+/* The token and the caller's key in one round trip (show): the key columns
+ * are NULL when the key is missing or another user's. */
+#define SQL_TOKEN_KEY_SELECT SQL_TOKEN_SELECT ", k.id, k.user_id, k.name, k.`key`, " \
+	"k.secret_hint, k.permissions, k.expires_at, k.last_used_at, k.revoked_at, " \
+	"k.created_at, k.updated_at" SQL_TOKEN_FROM \
+	"LEFT JOIN api_keys k ON k.id = ? AND k.user_id = t.tokenable_id "
+
+/* The columns of struct db_key, in the order the catalogue binds them. */
+#define SQL_KEY_COLUMNS \
+	"SELECT id, user_id, name, `key`, secret_hint, permissions, expires_at, " \
+	"last_used_at, revoked_at, created_at, updated_at "
+
+#define SQL_RECENTLY_USED "last_used_at IS NULL OR last_used_at < NOW() - INTERVAL 60 SECOND"
+
+#define SQL_TOKEN_BY_ID		SQL_TOKEN_SELECT SQL_TOKEN_FROM SQL_TOKEN_WHERE "AND t.id = ?"
+#define SQL_TOKEN_BY_HASH	SQL_TOKEN_SELECT SQL_TOKEN_FROM SQL_TOKEN_WHERE "AND t.token = ?"
+#define SQL_TOKEN_KEY_BY_ID	SQL_TOKEN_KEY_SELECT SQL_TOKEN_WHERE "AND t.id = ?"
+#define SQL_TOKEN_KEY_BY_HASH	SQL_TOKEN_KEY_SELECT SQL_TOKEN_WHERE "AND t.token = ?"
+#define SQL_TOKEN_TOUCH \
+	"UPDATE personal_access_tokens SET last_used_at = NOW(), updated_at = NOW() " \
+	"WHERE id = ? AND (" SQL_RECENTLY_USED ")"
+#define SQL_USER_LOCK		"SELECT id FROM users WHERE id = ? FOR UPDATE"
+#define SQL_KEYS_DELETE_USER	"DELETE FROM api_keys WHERE user_id = ?"
+#define SQL_KEY_INSERT \
+	"INSERT INTO api_keys (user_id, `key`, secret_hash, secret_hint, " \
+	"permissions, expires_at, created_at, updated_at) " \
+	"VALUES (?, ?, ?, ?, '[]', NOW() + INTERVAL 1 YEAR, NOW(), NOW())"
+#define SQL_KEY_COUNT_LIVE \
+	"SELECT COUNT(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL " \
+	"AND (expires_at IS NULL OR expires_at > NOW())"
+#define SQL_KEY_CREATE \
+	"INSERT INTO api_keys (user_id, name, `key`, secret_hash, secret_hint, " \
+	"permissions, expires_at, created_at, updated_at) " \
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define SQL_KEYS_LIST		SQL_KEY_COLUMNS "FROM api_keys WHERE user_id = ? " \
+	"ORDER BY created_at DESC, id DESC LIMIT ?"
+#define SQL_KEY_REVOKE \
+	"UPDATE api_keys SET revoked_at = NOW(), updated_at = NOW() " \
+	"WHERE id = ? AND user_id = ? AND revoked_at IS NULL"
+#define SQL_KEY_REVOKED_AT	"SELECT revoked_at FROM api_keys WHERE id = ? AND user_id = ?"
+#define SQL_KEY_BY_VALUE	SQL_KEY_COLUMNS ", secret_hash, " \
+	"revoked_at IS NULL AND (expires_at IS NULL OR expires_at > NOW()), " \
+	SQL_RECENTLY_USED " FROM api_keys WHERE `key` = ?"
+#define SQL_KEY_TOUCH \
+	"UPDATE api_keys SET last_used_at = NOW() WHERE id = ? AND (" SQL_RECENTLY_USED ")"
+
+/* The statements prepared on every connection: X(id, text). */
+#define DB_STATEMENTS(X) \
+	X(ST_TOKEN_BY_ID, SQL_TOKEN_BY_ID) \
+	X(ST_TOKEN_BY_HASH, SQL_TOKEN_BY_HASH) \
+	X(ST_TOKEN_KEY_BY_ID, SQL_TOKEN_KEY_BY_ID) \
+	X(ST_TOKEN_KEY_BY_HASH, SQL_TOKEN_KEY_BY_HASH) \
+	X(ST_TOKEN_TOUCH, SQL_TOKEN_TOUCH) \
+	X(ST_USER_LOCK, SQL_USER_LOCK) \
+	X(ST_KEYS_DELETE_USER, SQL_KEYS_DELETE_USER) \
+	X(ST_KEY_INSERT, SQL_KEY_INSERT) \
+	X(ST_KEY_COUNT_LIVE, SQL_KEY_COUNT_LIVE) \
+	X(ST_KEY_CREATE, SQL_KEY_CREATE) \
+	X(ST_KEYS_LIST, SQL_KEYS_LIST) \
+	X(ST_KEY_REVOKE, SQL_KEY_REVOKE) \
+	X(ST_KEY_REVOKED_AT, SQL_KEY_REVOKED_AT) \
+	X(ST_KEY_BY_VALUE, SQL_KEY_BY_VALUE) \
+	X(ST_KEY_TOUCH, SQL_KEY_TOUCH)
+
+#endif

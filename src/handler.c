@@ -1,0 +1,24 @@
+/* handler.c: the answers every handler shares: a database failure as its HTTP status. */
+#include "ac-config.h"
+
+#include "handler.h"
+
+int
+handler_db_failed(struct response *res, enum db_status rc, const char *message)
+{
+	switch (rc) {
+	case DB_OK:
+		return 0;
+	case DB_NOT_FOUND:
+		response_error_code(res, 404, MSG_KEY_NOT_FOUND);
+		break;
+	case DB_UNAVAILABLE:
+		response_error(res, 503, MSG_UNAVAILABLE);
+		break;
+	case DB_ERROR:
+	case DB_LIMIT:
+		response_error(res, 500, message != NULL ? message : MSG_SERVER_ERROR);
+		break;
+	}
+	return 1;
+}
