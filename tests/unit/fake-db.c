@@ -1,0 +1,537 @@
+/* fake-db.c: the database layer of db.h over in-memory tables, with a call log and forced failures, for handler tests. */
+#include "ac-config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "fake-db.h"
+#include "timeutil.h"
+
+/* db.h leaves the handle opaque; the fake needs nothing in it. */
+struct db {
+	const struct config	*cfg;
+};
+
+struct fake_user {
+	uint64_t	id;
+	int		email_verified;
+};
+
+struct fake_token {
+	uint64_t	id;
+	uint64_t	user_id;
+	char		hash[DB_HASH_HEX + 1];
+	int		expired;
+	int		stale;
+};
+
+static struct fake_user users[FAKE_USERS];
+static size_t nusers;
+static struct fake_token tokens[FAKE_TOKENS];
+static size_t ntokens;
+static struct db_key keys[FAKE_KEYS];
+static size_t nkeys;
+static uint64_t next_key_id = 1;
+static int64_t clock_now;
+
+static char log_lines[FAKE_LOG][FAKE_LOG_LINE];
+static size_t nlog;
+static char log_joined[FAKE_LOG * (FAKE_LOG_LINE + 2)];
+
+static const char *fail_fn;	/* NULL with fail_armed: any function */
+static int fail_armed;
+static enum db_status fail_rc;
+
+static struct db the_db;
+
+void
+fake_db_reset(void)
+{
+	memset(users, 0, sizeof(users));
+	memset(tokens, 0, sizeof(tokens));
+	memset(keys, 0, sizeof(keys));
+	nusers = ntokens = nkeys = 0;
+	next_key_id = 1;
+	clock_now = 0;
+	fail_armed = 0;
+	fail_fn = NULL;
+	fake_db_log_clear();
+}
+
+void
+fake_db_set_now(int64_t now)
+{
+	clock_now = now;
+}
+
+static int64_t
+now(void)
+{
+	return clock_now != 0 ? clock_now : (int64_t)time(NULL);
+}
+
+void
+fake_db_add_user(uint64_t id, int email_verified)
+{
+	if (nusers < FAKE_USERS) {
+		users[nusers].id = id;
+		users[nusers].email_verified = email_verified;
+		nusers++;
+	}
+}
+
+void
+fake_db_add_token(uint64_t id, uint64_t user_id, const char *hash, int expired, int stale)
+{
+	struct fake_token *t;
+
+	if (ntokens >= FAKE_TOKENS)
+		return;
+	t = &tokens[ntokens++];
+	t->id = id;
+	t->user_id = user_id;
+	snprintf(t->hash, sizeof(t->hash), "%s", hash);
+	t->expired = expired;
+	t->stale = stale;
+}
+
+struct db_key *
+fake_db_add_key(const struct db_key *k)
+{
+	struct db_key *row;
+
+	if (nkeys >= FAKE_KEYS)
+		return NULL;
+	row = &keys[nkeys++];
+	*row = *k;
+	if (row->id >= next_key_id)
+		next_key_id = row->id + 1;
+	return row;
+}
+
+struct db_key *
+fake_db_key(uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < nkeys; i++)
+		if (keys[i].id == id)
+			return &keys[i];
+	return NULL;
+}
+
+size_t
+fake_db_user_keys(uint64_t user_id, struct db_key **first)
+{
+	size_t i, n = 0;
+
+	if (first != NULL)
+		*first = NULL;
+	for (i = 0; i < nkeys; i++) {
+		if (keys[i].user_id != user_id)
+			continue;
+		if (first != NULL && (*first == NULL || keys[i].id < (*first)->id))
+			*first = &keys[i];
+		n++;
+	}
+	return n;
+}
+
+void
+fake_db_fail(const char *fn, enum db_status rc)
+{
+	fail_armed = 1;
+	fail_fn = fn;
+	fail_rc = rc;
+}
+
+size_t
+fake_db_log_count(void)
+{
+	return nlog;
+}
+
+const char *
+fake_db_log_line(size_t i)
+{
+	return i < nlog ? log_lines[i] : NULL;
+}
+
+const char *
+fake_db_log(void)
+{
+	size_t i, len = 0;
+
+	log_joined[0] = '\0';
+	for (i = 0; i < nlog; i++) {
+		int n = snprintf(log_joined + len, sizeof(log_joined) - len, "%s%s",
+		    i > 0 ? "; " : "", log_lines[i]);
+
+		if (n > 0)
+			len += (size_t)n;
+	}
+	return log_joined;
+}
+
+void
+fake_db_log_clear(void)
+{
+	nlog = 0;
+	log_joined[0] = '\0';
+}
+
+/*
+ * Logs one call ("fn" then the formatted arguments) and returns the forced
+ * failure if one is armed for fn, else DB_OK.
+ */
+static enum db_status
+enter(const char *fn, const char *fmt, ...)
+{
+	va_list ap;
+	int n = 0;
+
+	if (nlog < FAKE_LOG) {
+		char *line = log_lines[nlog++];
+
+		n = snprintf(line, FAKE_LOG_LINE, "%s", fn);
+		if (fmt != NULL && n > 0 && (size_t)n < FAKE_LOG_LINE - 1) {
+			line[n++] = ' ';
+			va_start(ap, fmt);
+			vsnprintf(line + n, FAKE_LOG_LINE - (size_t)n, fmt, ap);
+			va_end(ap);
+		}
+	}
+	if (fail_armed && (fail_fn == NULL || strcmp(fail_fn, fn) == 0)) {
+		fail_armed = 0;
+		return fail_rc;
+	}
+	return DB_OK;
+}
+
+static struct fake_user *
+user_find(uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < nusers; i++)
+		if (users[i].id == id)
+			return &users[i];
+	return NULL;
+}
+
+/* A token row as the real queries see it: not expired, its user present. */
+static enum db_status
+token_get(uint64_t id, const char *hash, struct db_token *t)
+{
+	struct fake_user *u;
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < ntokens; i++) {
+		if (id != 0 ? tokens[i].id != id : strcmp(tokens[i].hash, hash) != 0)
+			continue;
+		if (tokens[i].expired || (u = user_find(tokens[i].user_id)) == NULL)
+			return DB_NOT_FOUND;
+		if (strlen(tokens[i].hash) != DB_HASH_HEX)
+			return DB_NOT_FOUND;	/* as the real catalogue: cannot match */
+		t->id = tokens[i].id;
+		t->user_id = tokens[i].user_id;
+		memcpy(t->hash, tokens[i].hash, sizeof(t->hash));
+		t->stale = tokens[i].stale;
+		t->email_verified = u->email_verified;
+		return DB_OK;
+	}
+	return DB_NOT_FOUND;
+}
+
+static int
+key_live(const struct db_key *k)
+{
+	return k->revoked_at == DB_TIME_NULL &&
+	    (k->expires_at == DB_TIME_NULL || k->expires_at > now());
+}
+
+/* A row as the queries without the secret return it. */
+static void
+key_public(const struct db_key *row, struct db_key *k)
+{
+	*k = *row;
+	k->secret_hash[0] = '\0';
+	k->live = 0;
+	k->stale = 0;
+}
+
+struct db *
+db_open(const struct config *cfg, int flags)
+{
+	(void)enter("db_open", "flags=%d", flags);
+	the_db.cfg = cfg;
+	return &the_db;
+}
+
+void
+db_close(struct db *db)
+{
+	(void)enter("db_close", NULL);
+	(void)db;
+}
+
+enum db_status
+db_connect(struct db *db)
+{
+	(void)db;
+	return enter("db_connect", NULL);
+}
+
+enum db_status
+db_token_by_id(struct db *db, uint64_t id, struct db_token *t)
+{
+	enum db_status rc = enter("db_token_by_id", "id=%llu", (unsigned long long)id);
+
+	(void)db;
+	memset(t, 0, sizeof(*t));
+	return rc != DB_OK ? rc : token_get(id, NULL, t);
+}
+
+enum db_status
+db_token_by_hash(struct db *db, const char *hash, struct db_token *t)
+{
+	enum db_status rc = enter("db_token_by_hash", "hash=%s", hash);
+
+	(void)db;
+	memset(t, 0, sizeof(*t));
+	return rc != DB_OK ? rc : token_get(0, hash, t);
+}
+
+enum db_status
+db_token_touch(struct db *db, uint64_t id)
+{
+	enum db_status rc = enter("db_token_touch", "id=%llu", (unsigned long long)id);
+	size_t i;
+
+	(void)db;
+	if (rc != DB_OK)
+		return rc;
+	for (i = 0; i < ntokens; i++)
+		if (tokens[i].id == id)
+			tokens[i].stale = 0;
+	return DB_OK;
+}
+
+enum db_status
+db_token_with_key(struct db *db, uint64_t token_id, const char *hash, uint64_t key_id,
+    struct db_token *t, struct db_key *k, int *key_found)
+{
+	struct db_key *row;
+	enum db_status rc;
+
+	(void)db;
+	if (token_id != 0)
+		rc = enter("db_token_with_key", "token=%llu key=%llu",
+		    (unsigned long long)token_id, (unsigned long long)key_id);
+	else
+		rc = enter("db_token_with_key", "hash=%s key=%llu", hash,
+		    (unsigned long long)key_id);
+	*key_found = 0;
+	memset(t, 0, sizeof(*t));
+	memset(k, 0, sizeof(*k));
+	if (rc != DB_OK || (rc = token_get(token_id, hash, t)) != DB_OK)
+		return rc;
+	/* The join: only a key of the token's user, whatever the token's
+	 * plaintext (auth compares the hash afterwards). */
+	if (key_id != 0 && (row = fake_db_key(key_id)) != NULL && row->user_id == t->user_id) {
+		key_public(row, k);
+		*key_found = 1;
+	}
+	return DB_OK;
+}
+
+enum db_status
+db_key_replace(struct db *db, uint64_t user_id, const char *key,
+    const char *secret_hash, const char *secret_hint, uint64_t *new_id)
+{
+	enum db_status rc = enter("db_key_replace", "user=%llu", (unsigned long long)user_id);
+	struct db_key nk;
+	size_t i, j;
+	int64_t t = now();
+
+	(void)db;
+	if (rc != DB_OK)
+		return rc;
+	if (user_find(user_id) == NULL)
+		return DB_NOT_FOUND;
+	if (nkeys >= FAKE_KEYS)
+		return DB_ERROR;
+	for (i = j = 0; i < nkeys; i++)
+		if (keys[i].user_id != user_id)
+			keys[j++] = keys[i];
+	nkeys = j;
+	memset(&nk, 0, sizeof(nk));
+	nk.id = next_key_id;
+	nk.user_id = user_id;
+	nk.name_null = 1;
+	snprintf(nk.key, sizeof(nk.key), "%s", key);
+	snprintf(nk.secret_hash, sizeof(nk.secret_hash), "%s", secret_hash);
+	snprintf(nk.secret_hint, sizeof(nk.secret_hint), "%s", secret_hint);
+	strcpy(nk.permissions, "[]");
+	nk.created_at = nk.updated_at = t;
+	nk.expires_at = time_add_years(t, 1);
+	nk.last_used_at = nk.revoked_at = DB_TIME_NULL;
+	fake_db_add_key(&nk);
+	*new_id = nk.id;
+	return DB_OK;
+}
+
+enum db_status
+db_key_create(struct db *db, const struct db_key_new *n, unsigned max_live,
+    uint64_t *new_id)
+{
+	enum db_status rc = enter("db_key_create", "user=%llu name=%s perms=%s max=%u",
+	    (unsigned long long)n->user_id, n->name, n->permissions, max_live);
+	struct db_key nk;
+	unsigned live = 0;
+	size_t i;
+
+	(void)db;
+	if (rc != DB_OK)
+		return rc;
+	if (user_find(n->user_id) == NULL)
+		return DB_NOT_FOUND;
+	for (i = 0; i < nkeys; i++)
+		if (keys[i].user_id == n->user_id && key_live(&keys[i]))
+			live++;
+	if (live >= max_live)
+		return DB_LIMIT;
+	if (nkeys >= FAKE_KEYS)
+		return DB_ERROR;
+	memset(&nk, 0, sizeof(nk));
+	nk.id = next_key_id;
+	nk.user_id = n->user_id;
+	snprintf(nk.name, sizeof(nk.name), "%s", n->name);
+	snprintf(nk.key, sizeof(nk.key), "%s", n->key);
+	snprintf(nk.secret_hash, sizeof(nk.secret_hash), "%s", n->secret_hash);
+	snprintf(nk.secret_hint, sizeof(nk.secret_hint), "%s", n->secret_hint);
+	snprintf(nk.permissions, sizeof(nk.permissions), "%s", n->permissions);
+	nk.expires_at = n->expires_at;
+	nk.created_at = nk.updated_at = n->created_at;
+	nk.last_used_at = nk.revoked_at = DB_TIME_NULL;
+	fake_db_add_key(&nk);
+	*new_id = nk.id;
+	return DB_OK;
+}
+
+/* Newest first: created_at, then id, descending. */
+static int
+newer(const struct db_key *a, const struct db_key *b)
+{
+	if (a->created_at != b->created_at)
+		return a->created_at > b->created_at;
+	return a->id > b->id;
+}
+
+enum db_status
+db_keys_list(struct db *db, uint64_t user_id, unsigned limit, db_key_cb *cb, void *ctx)
+{
+	enum db_status rc = enter("db_keys_list", "user=%llu limit=%u",
+	    (unsigned long long)user_id, limit);
+	const struct db_key *order[FAKE_KEYS], *tmp;
+	struct db_key k;
+	size_t i, j, n = 0;
+
+	(void)db;
+	if (rc != DB_OK)
+		return rc;
+	for (i = 0; i < nkeys; i++)
+		if (keys[i].user_id == user_id)
+			order[n++] = &keys[i];
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && newer(order[j], order[j - 1]); j--) {
+			tmp = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = tmp;
+		}
+	for (i = 0; i < n && i < limit; i++) {
+		key_public(order[i], &k);
+		if (cb(ctx, &k) != 0)
+			return DB_ERROR;	/* as the driver: a stopped fetch failed */
+	}
+	return DB_OK;
+}
+
+enum db_status
+db_key_revoke(struct db *db, uint64_t id, uint64_t user_id, int64_t *revoked_at)
+{
+	enum db_status rc = enter("db_key_revoke", "id=%llu user=%llu",
+	    (unsigned long long)id, (unsigned long long)user_id);
+	struct db_key *row;
+
+	(void)db;
+	if (rc != DB_OK)
+		return rc;
+	if ((row = fake_db_key(id)) == NULL || row->user_id != user_id)
+		return DB_NOT_FOUND;
+	if (row->revoked_at == DB_TIME_NULL) {
+		row->revoked_at = now();
+		row->updated_at = row->revoked_at;
+	}
+	*revoked_at = row->revoked_at;
+	return DB_OK;
+}
+
+enum db_status
+db_key_by_value(struct db *db, const char *key, struct db_key *k)
+{
+	enum db_status rc = enter("db_key_by_value", "key=%s", key);
+	struct db_key *row = NULL;
+	size_t i;
+
+	(void)db;
+	memset(k, 0, sizeof(*k));
+	if (rc != DB_OK)
+		return rc;
+	for (i = 0; i < nkeys && row == NULL; i++)
+		if (strcmp(keys[i].key, key) == 0)
+			row = &keys[i];
+	if (row == NULL)
+		return DB_NOT_FOUND;
+	*k = *row;
+	k->live = key_live(row);
+	k->stale = row->last_used_at == DB_TIME_NULL || now() - row->last_used_at >= 60;
+	return DB_OK;
+}
+
+enum db_status
+db_key_touch(struct db *db, uint64_t id)
+{
+	enum db_status rc = enter("db_key_touch", "id=%llu", (unsigned long long)id);
+	struct db_key *row;
+
+	(void)db;
+	if (rc != DB_OK)
+		return rc;
+	if ((row = fake_db_key(id)) == NULL)
+		return DB_NOT_FOUND;
+	if (row->last_used_at == DB_TIME_NULL || now() - row->last_used_at >= 60)
+		row->last_used_at = now();
+	return DB_OK;
+}
+
+const char *
+db_strerror(enum db_status s)
+{
+	switch (s) {
+	case DB_OK:
+		return "ok";
+	case DB_NOT_FOUND:
+		return "not found";
+	case DB_UNAVAILABLE:
+		return "database unavailable";
+	case DB_ERROR:
+		return "database error";
+	case DB_LIMIT:
+		return "limit reached";
+	}
+	return "unknown database status";
+}

@@ -1,0 +1,68 @@
+/* fake-db.h: an in-memory stand-in for the database layer (db.h), for handler tests: seeded tables, a call log, forced failures. */
+#ifndef APIKEYS_FAKE_DB_H
+#define APIKEYS_FAKE_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+/*
+ * fake-db.c defines every function of db.h, so a test program that links
+ * fake-db.o before the library never pulls the real database layer (nor
+ * the MySQL client) into its link.  State is global: one fake per program.
+ */
+
+#define FAKE_USERS	16
+#define FAKE_TOKENS	32
+#define FAKE_KEYS	256
+#define FAKE_LOG	64
+#define FAKE_LOG_LINE	320
+
+/* Empties every table and the log, clears a pending failure, and sets the
+ * clock back to the real time.  Cannot fail. */
+void fake_db_reset(void);
+
+/* The time the fake stamps revocations, generated keys and the live/stale
+ * flags with; 0 means time(NULL).  Handlers keep their own clock. */
+void fake_db_set_now(int64_t now);
+
+/* Adds a user; email_verified is what db_token_* report for its tokens. */
+void fake_db_add_user(uint64_t id, int email_verified);
+
+/*
+ * Adds a Sanctum token row of user_id whose stored hash is hash (64 hex
+ * digits; the test computes it).  An expired row is never found; a stale
+ * one makes auth record its use (db_token_touch).
+ */
+void fake_db_add_token(uint64_t id, uint64_t user_id, const char *hash, int expired,
+    int stale);
+
+/* Stores a copy of k (every column; live and stale are computed on read).
+ * Returns the stored row, which the test may change, or NULL when full. */
+struct db_key *fake_db_add_key(const struct db_key *k);
+
+/* The stored row of key id, or NULL. */
+struct db_key *fake_db_key(uint64_t id);
+
+/* The number of stored keys of a user; with first, the lowest-id one. */
+size_t fake_db_user_keys(uint64_t user_id, struct db_key **first);
+
+/*
+ * Makes the next call of function fn (a db.h name such as "db_key_create";
+ * NULL: whichever db.h function is called next) return rc without touching
+ * the tables.  One shot; the call is still logged.
+ */
+void fake_db_fail(const char *fn, enum db_status rc);
+
+/* The calls since the last reset or fake_db_log_clear, one line each, e.g.
+ * "db_key_revoke id=7 user=1". */
+size_t fake_db_log_count(void);
+const char *fake_db_log_line(size_t i);
+
+/* Every line joined by "; " ("" for none).  Static storage. */
+const char *fake_db_log(void);
+
+void fake_db_log_clear(void);
+
+#endif

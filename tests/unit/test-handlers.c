@@ -1,0 +1,947 @@
+/* test-handlers.c: every route through router_dispatch over a fake database: status, exact bytes, headers, and the queries asked for. */
+#include "ac-config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "config.h"
+#include "crypto.h"
+#include "fake-db.h"
+#include "handler.h"
+#include "request.h"
+#include "response.h"
+#include "router.h"
+#include "tap.h"
+#include "timeutil.h"
+
+/* Defined only by the real database layer: linked, they would not be NULL. */
+void db_run_prepared(void) __attribute__((weak));
+void db_tx_run(void) __attribute__((weak));
+
+#define PEPPER		"unit-test-pepper-0123456789abcdef"
+
+/* The fixture's clock (the fake's) and its times. */
+#define T_NOW		1780315200LL	/* 2026-06-01T12:00:00Z */
+#define T_CREATED	1765929600LL	/* 2025-12-17T00:00:00Z */
+#define T_UPDATED	1766050215LL	/* 2025-12-18T09:30:15Z */
+#define T_EXPIRES	1923696000LL	/* 2030-12-17T00:00:00Z */
+#define T_USED		1780214400LL	/* 2026-05-31T08:00:00Z */
+#define T_OLD		1761991200LL	/* 2025-11-01T10:00:00Z */
+#define T_REVOKED	1772506983LL	/* 2026-03-03T03:03:03Z */
+#define T_PAST		1767225600LL	/* 2026-01-01T00:00:00Z */
+
+#define TOK1		"Bearer 5|tok-one-plain"
+#define TOK2		"Bearer 6|tok-two-plain"
+#define TOK3		"Bearer 7|tok-three-plain"	/* email not verified */
+
+#define NOT_FOUND_404	"{\"success\":false,\"message\":\"API key not found\",\"code\":404}"
+#define UNAUTH_401	"{\"success\":false,\"message\":\"Unauthenticated.\"}"
+#define INVALID_401	"{\"success\":false,\"message\":\"Invalid API key.\"}"
+#define UNAVAIL_503	"{\"success\":false,\"message\":\"Service Unavailable.\"}"
+#define NOT_OBJECT_400	"{\"success\":false,\"message\":\"The request body must be a JSON object.\"}"
+
+static struct config cfg;
+static struct app app;
+
+/* Key values of the fixture: prefix + 40 characters. */
+static char k7[64], s7[64], k8[64], k9[64], s9[64], k10[64], s10[64];
+
+/* The last answer, rendered. */
+static struct {
+	int	status;
+	char	raw[32768];
+	char	head[2048];	/* the header lines, each ending in CRLF */
+	char	body[32768];
+} r;
+static int length_mismatch;	/* renders whose Content-Length was not the body's */
+
+/* ------------------------------------------------------------ helpers */
+
+/* prefix, then start, padded with 'x' so that tail ends at character 40. */
+static void
+make_value(char *out, const char *prefix, const char *start, const char *tail)
+{
+	size_t used = strlen(start) + strlen(tail);
+
+	snprintf(out, 64, "%s%s%.*s%s", prefix, start, (int)(40 - used),
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", tail);
+}
+
+static void
+hmac_hex(const char *secret, char out[CRYPTO_HEX_SHA256 + 1])
+{
+	if (crypto_hmac_sha256_hex(PEPPER, strlen(PEPPER), secret, strlen(secret), out) != 0)
+		out[0] = '\0';
+}
+
+static void
+sha_hex(const char *plain, char out[CRYPTO_HEX_SHA256 + 1])
+{
+	if (crypto_sha256_hex(plain, strlen(plain), out) != 0)
+		out[0] = '\0';
+}
+
+static void
+laravel(int64_t t, char out[TIME_LARAVEL_LEN + 1])
+{
+	if (time_format_laravel(t, out) != 0)
+		strcpy(out, "?");
+}
+
+static struct db_key *
+seed_key(uint64_t id, uint64_t user, const char *name, const char *key, const char *secret,
+    const char *perms, int64_t expires, int64_t used, int64_t revoked, int64_t created,
+    int64_t updated)
+{
+	struct db_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.id = id;
+	k.user_id = user;
+	k.name_null = name == NULL;
+	snprintf(k.name, sizeof(k.name), "%s", name != NULL ? name : "");
+	snprintf(k.key, sizeof(k.key), "%s", key);
+	if (secret != NULL) {
+		hmac_hex(secret, k.secret_hash);
+		snprintf(k.secret_hint, sizeof(k.secret_hint), "%s",
+		    secret + strlen(secret) - 4);
+	}
+	snprintf(k.permissions, sizeof(k.permissions), "%s", perms);
+	k.expires_at = expires;
+	k.last_used_at = used;
+	k.revoked_at = revoked;
+	k.created_at = created;
+	k.updated_at = updated;
+	return fake_db_add_key(&k);
+}
+
+static void
+seed_token(uint64_t id, uint64_t user, const char *plain, int expired, int stale)
+{
+	char hash[CRYPTO_HEX_SHA256 + 1];
+
+	sha_hex(plain, hash);
+	fake_db_add_token(id, user, hash, expired, stale);
+}
+
+/* The fixture every group starts from, with default settings. */
+static void
+seed(void)
+{
+	config_defaults(&cfg);
+	snprintf(cfg.pepper, sizeof(cfg.pepper), "%s", PEPPER);
+	fake_db_reset();
+	fake_db_set_now(T_NOW);
+	fake_db_add_user(1, 1);
+	fake_db_add_user(2, 1);
+	fake_db_add_user(3, 0);
+	seed_token(5, 1, "tok-one-plain", 0, 0);
+	seed_token(6, 2, "tok-two-plain", 0, 0);
+	seed_token(7, 3, "tok-three-plain", 0, 0);
+	seed_token(8, 1, "barebearertoken", 0, 0);
+	seed_token(9, 1, "another-plain", 0, 0);	/* presented as 9|guess */
+	seed_token(10, 1, "tok-expired", 1, 0);
+	seed_token(11, 1, "tok-stale", 0, 1);
+	seed_token(12, 4, "tok-no-user", 0, 0);		/* user 4 does not exist */
+	seed_key(7, 1, "Prod", k7, s7, "[\"read\",\"write\"]", T_EXPIRES, T_USED,
+	    DB_TIME_NULL, T_CREATED, T_UPDATED);
+	seed_key(8, 2, "Other", k8, NULL, "[]", T_EXPIRES, DB_TIME_NULL, DB_TIME_NULL,
+	    T_PAST, T_PAST);
+	/* Made by generate before hints existed, then revoked. */
+	seed_key(9, 1, NULL, k9, s9, "[]", DB_TIME_NULL, DB_TIME_NULL, T_REVOKED, T_OLD,
+	    T_REVOKED)->secret_hint[0] = '\0';
+	/* Expired; created at the same second as key 9 (id breaks the tie). */
+	seed_key(10, 1, "Old", k10, s10, "[]", T_PAST, DB_TIME_NULL, DB_TIME_NULL, T_OLD,
+	    T_OLD);
+	app.cfg = &cfg;
+	app.db = db_open(&cfg, DB_FLAG_LAZY);
+	fake_db_log_clear();
+}
+
+struct string_reader {
+	const char	*s;
+	size_t		 len, pos;
+};
+
+/* Hands out at most 7 bytes a call, so the body loop is exercised. */
+static ssize_t
+string_read(void *ctx, char *buf, size_t n)
+{
+	struct string_reader *sr = ctx;
+	size_t left = sr->len - sr->pos;
+
+	if (n > left)
+		n = left;
+	if (n > 7)
+		n = 7;
+	memcpy(buf, sr->s + sr->pos, n);
+	sr->pos += n;
+	return (ssize_t)n;
+}
+
+/*
+ * One request through the whole path: CGI variables, body, dispatch,
+ * rendering.  clen NULL: CONTENT_LENGTH is the body's length (absent
+ * without a body).  The answer lands in r; the fake's log is cleared first.
+ */
+static void
+send_raw(const char *method, const char *uri, const char *auth, const char *clen,
+    const char *body)
+{
+	char e_method[64], e_uri[1024], e_auth[1024], e_len[64];
+	char *env[8];
+	struct string_reader sr = { body, body != NULL ? strlen(body) : 0, 0 };
+	struct request req;
+	struct response res;
+	const char *sep;
+	char *out;
+	size_t n = 0, len = 0;
+
+	fake_db_log_clear();
+	snprintf(e_method, sizeof(e_method), "REQUEST_METHOD=%s", method);
+	snprintf(e_uri, sizeof(e_uri), "REQUEST_URI=%s", uri);
+	env[n++] = e_method;
+	env[n++] = e_uri;
+	if (auth != NULL) {
+		snprintf(e_auth, sizeof(e_auth), "HTTP_AUTHORIZATION=%s", auth);
+		env[n++] = e_auth;
+	}
+	if (clen != NULL || body != NULL) {
+		if (clen != NULL)
+			snprintf(e_len, sizeof(e_len), "CONTENT_LENGTH=%s", clen);
+		else
+			snprintf(e_len, sizeof(e_len), "CONTENT_LENGTH=%zu", strlen(body));
+		env[n++] = e_len;
+	}
+	env[n] = NULL;
+
+	memset(&r, 0, sizeof(r));
+	memset(&res, 0, sizeof(res));
+	if (request_init(&req, env) != 0 ||
+	    request_read_body(&req, string_read, &sr, cfg.max_body) != 0) {
+		request_free(&req);
+		r.status = -1;
+		return;
+	}
+	router_dispatch(&app, &req, &res);
+	out = response_render(&res, &len);
+	response_clear(&res);
+	request_free(&req);
+	if (out == NULL) {
+		r.status = -1;
+		return;
+	}
+	snprintf(r.raw, sizeof(r.raw), "%s", out);
+	free(out);
+	if (sscanf(r.raw, "Status: %d ", &r.status) != 1)
+		r.status = -1;
+	if ((sep = strstr(r.raw, "\r\n\r\n")) != NULL) {
+		char want[64];
+
+		snprintf(r.head, sizeof(r.head), "%.*s", (int)(sep - r.raw + 2), r.raw);
+		snprintf(r.body, sizeof(r.body), "%s", sep + 4);
+		snprintf(want, sizeof(want), "\r\nContent-Length: %zu\r\n", strlen(r.body));
+		if (strstr(r.head, want) == NULL)
+			length_mismatch++;
+	} else
+		length_mismatch++;
+}
+
+static void
+send_req(const char *method, const char *uri, const char *auth, const char *body)
+{
+	send_raw(method, uri, auth, NULL, body);
+}
+
+/* 1 if the last answer has the header line exactly. */
+static int
+has_header(const char *line)
+{
+	char want[512];
+
+	snprintf(want, sizeof(want), "\r\n%s\r\n", line);
+	return strstr(r.head, want) != NULL;
+}
+
+/* Copies the 48-character value after "member":" in the last body. */
+static int
+take_value(const char *member, char out[64])
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"", member);
+	if ((p = strstr(r.body, pat)) == NULL)
+		return -1;
+	p += strlen(pat);
+	if (strlen(p) < 49 || p[48] != '"')
+		return -1;
+	memcpy(out, p, 48);
+	out[48] = '\0';
+	return 0;
+}
+
+/* prefix followed by exactly 40 of [A-Za-z0-9]. */
+static int
+well_formed(const char *v, const char *prefix)
+{
+	size_t i, plen = strlen(prefix);
+
+	if (strlen(v) != plen + 40 || strncmp(v, prefix, plen) != 0)
+		return 0;
+	for (i = plen; i < plen + 40; i++)
+		if (!((v[i] >= 'A' && v[i] <= 'Z') || (v[i] >= 'a' && v[i] <= 'z') ||
+		    (v[i] >= '0' && v[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+static char logbuf[4096];
+
+/* before, the SHA-256 hex of plain, then after: a log line to compare. */
+static const char *
+log_with_hash(const char *before, const char *plain, const char *after)
+{
+	char hash[CRYPTO_HEX_SHA256 + 1];
+
+	sha_hex(plain, hash);
+	snprintf(logbuf, sizeof(logbuf), "%s%s%s", before, hash, after);
+	return logbuf;
+}
+
+static char want[8192];
+
+/* ------------------------------------------------------------ groups */
+
+static void
+test_routing(void)
+{
+	char expect[512];
+
+	seed();
+	send_req("GET", "/api/unknown", TOK1, NULL);
+	is_int(r.status, 404, "unknown path: 404");
+	is_str(r.body, "{\"success\":false,\"message\":\"Not Found.\"}", "unknown path: body");
+	snprintf(expect, sizeof(expect), "Status: 404 Not Found\r\n"
+	    "Content-Type: application/json\r\nContent-Length: %zu\r\n"
+	    "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\r\n%s",
+	    strlen(r.body), "{\"success\":false,\"message\":\"Not Found.\"}");
+	is_str(r.raw, expect, "unknown path: the whole rendered answer");
+	is_str(fake_db_log(), "", "unknown path: no database call, not even auth");
+
+	send_req("POST", "/api/api-keys/7", NULL, NULL);
+	is_int(r.status, 405, "POST on a key: 405 before authentication");
+	ok(has_header("Allow: GET, DELETE"), "405 on a key: Allow: GET, DELETE");
+	is_str(r.body, "{\"success\":false,\"message\":\"Method Not Allowed.\"}", "405: body");
+	ok(!has_header("WWW-Authenticate: Bearer"), "405 has no challenge");
+	is_str(fake_db_log(), "", "405: no database call");
+
+	send_req("DELETE", "/api/api-keys", TOK1, NULL);
+	ok(r.status == 405 && has_header("Allow: GET, POST"), "DELETE on the list: Allow: GET, POST");
+	send_req("GET", "/api/api-keys/verify", TOK1, NULL);
+	ok(r.status == 405 && has_header("Allow: POST"), "GET verify: 405 Allow: POST, not a show");
+	send_req("PUT", "/api/api-keys/generate", TOK1, NULL);
+	ok(r.status == 405 && has_header("Allow: POST"), "PUT generate: 405 Allow: POST");
+	send_req("GET", "/api-keys", TOK1, NULL);
+	is_int(r.status, 404, "a route outside the base path: 404");
+	send_req("GET", "/api/api-keys/7/extra", TOK1, NULL);
+	is_int(r.status, 404, "two segments after api-keys: 404");
+
+	send_req("GET", "/api/api-keys?page=2", TOK1, NULL);
+	is_int(r.status, 200, "the query string is not part of the route");
+
+	send_raw("POST", "/api/api-keys", TOK1, "70000", NULL);
+	ok(r.status == 413 && strcmp(r.body,
+	    "{\"success\":false,\"message\":\"Payload Too Large.\"}") == 0,
+	    "a body over APIKEYS_MAX_BODY: 413 in the envelope");
+	is_str(fake_db_log(), "", "413: no database call");
+	send_raw("POST", "/api/api-keys", TOK1, "12x", "{}");
+	ok(r.status == 400 && strcmp(r.body, "{\"success\":false,\"message\":\"Bad Request.\"}") == 0,
+	    "a CONTENT_LENGTH that is not a number: 400");
+}
+
+static void
+test_auth(void)
+{
+	seed();
+	send_req("GET", "/api/api-keys", NULL, NULL);
+	is_int(r.status, 401, "no Authorization: 401");
+	is_str(r.body, UNAUTH_401, "401: body");
+	ok(has_header("WWW-Authenticate: Bearer"), "401: WWW-Authenticate: Bearer");
+	is_str(fake_db_log(), "", "no Authorization: no query");
+
+	send_req("GET", "/api/api-keys", "Basic dXNlcjpwYXNz", NULL);
+	ok(r.status == 401 && has_header("WWW-Authenticate: Bearer") &&
+	    fake_db_log()[0] == '\0', "another scheme: 401 without a query");
+
+	send_req("GET", "/api/api-keys", "Bearer 99|nope", NULL);
+	ok(r.status == 401 && strcmp(r.body, UNAUTH_401) == 0 &&
+	    has_header("WWW-Authenticate: Bearer"), "unknown token id: 401");
+	is_str(fake_db_log(), "db_token_by_id id=99", "unknown token: looked up by id once");
+
+	send_req("GET", "/api/api-keys", "Bearer 9|guess", NULL);
+	ok(r.status == 401 && strcmp(r.body, UNAUTH_401) == 0,
+	    "a token row whose hash is another plaintext's: 401");
+	is_str(fake_db_log(), "db_token_by_id id=9", "hash refused: no touch, no handler query");
+
+	send_req("GET", "/api/api-keys/7", "Bearer 9|guess", NULL);
+	ok(r.status == 401 && strstr(r.body, k7) == NULL,
+	    "show with a refused token: 401 and the joined key is not shown");
+
+	send_req("GET", "/api/api-keys", "Bearer 10|tok-expired", NULL);
+	is_int(r.status, 401, "expired token: 401");
+	send_req("GET", "/api/api-keys", "Bearer 12|tok-no-user", NULL);
+	is_int(r.status, 401, "token whose user row is gone: 401");
+	send_req("GET", "/api/api-keys", "Bearer 0|tok-one-plain", NULL);
+	ok(r.status == 401 && fake_db_log()[0] == '\0', "token id 0: malformed, no query");
+	send_req("GET", "/api/api-keys", "Bearer 5|", NULL);
+	ok(r.status == 401 && fake_db_log()[0] == '\0', "empty plaintext: no query");
+
+	send_req("GET", "/api/api-keys", "Bearer barebearertoken", NULL);
+	is_int(r.status, 200, "bare token (no id): found by its hash");
+	is_str(fake_db_log(), log_with_hash("db_token_by_hash hash=",
+	    "barebearertoken", "; db_keys_list user=1 limit=100"),
+	    "bare token: looked up by the SHA-256 of the plaintext");
+
+	send_req("GET", "/api/api-keys", "bearer   5|tok-one-plain  ", NULL);
+	is_int(r.status, 200, "scheme in lower case, extra blanks: accepted");
+
+	send_req("GET", "/api/api-keys", "Bearer 11|tok-stale", NULL);
+	is_str(fake_db_log(), "db_token_by_id id=11; db_token_touch id=11; "
+	    "db_keys_list user=1 limit=100", "a stale token's use is recorded");
+	send_req("GET", "/api/api-keys", "Bearer 11|tok-stale", NULL);
+	is_str(fake_db_log(), "db_token_by_id id=11; db_keys_list user=1 limit=100",
+	    "once recorded, not again within the minute");
+	send_req("GET", "/api/api-keys", TOK1, NULL);
+	is_str(fake_db_log(), "db_token_by_id id=5; db_keys_list user=1 limit=100",
+	    "a fresh token is not touched");
+
+	seed();
+	fake_db_fail("db_token_touch", DB_ERROR);
+	send_req("GET", "/api/api-keys", "Bearer 11|tok-stale", NULL);
+	is_int(r.status, 200, "a failed touch does not fail the request");
+
+	fake_db_fail("db_token_by_id", DB_UNAVAILABLE);
+	send_req("GET", "/api/api-keys", TOK1, NULL);
+	is_int(r.status, 503, "database unavailable during auth: 503");
+	is_str(r.body, UNAVAIL_503, "503: body");
+	ok(!has_header("WWW-Authenticate: Bearer"), "503: no challenge");
+
+	fake_db_fail("db_token_by_id", DB_ERROR);
+	send_req("GET", "/api/api-keys", TOK1, NULL);
+	ok(r.status == 500 && strcmp(r.body, "{\"success\":false,\"message\":\"Server Error.\"}") == 0,
+	    "database error during auth: 500 Server Error.");
+
+	fake_db_fail("db_token_with_key", DB_UNAVAILABLE);
+	send_req("GET", "/api/api-keys/7", TOK1, NULL);
+	ok(r.status == 503 && strcmp(r.body, UNAVAIL_503) == 0,
+	    "show: database unavailable for the joined lookup: 503");
+}
+
+static void
+test_generate(void)
+{
+	char key[64], secret[64], hash[CRYPTO_HEX_SHA256 + 1], first[64];
+	struct db_key *row;
+	size_t n;
+
+	seed();
+	send_req("POST", "/api/api-keys/generate", TOK1, "ignored, not even JSON");
+	is_int(r.status, 200, "generate: 200");
+	ok(take_value("key", key) == 0 && well_formed(key, "MTP_KEY_"),
+	    "generate: key is MTP_KEY_ + 40 base62");
+	ok(take_value("secret", secret) == 0 && well_formed(secret, "MTP_SEC_"),
+	    "generate: secret is MTP_SEC_ + 40 base62");
+	snprintf(want, sizeof(want), "{\"success\":true,\"message\":\"API key generated "
+	    "successfully\",\"data\":{\"id\":11,\"key\":\"%s\",\"secret\":\"%s\"}}", key, secret);
+	is_str(r.body, want, "generate: exact body, id of the new row");
+	ok(has_header("Cache-Control: no-store"), "generate: Cache-Control: no-store");
+	is_str(fake_db_log(), "db_token_by_id id=5; db_key_replace user=1",
+	    "generate: one replace for the caller's user");
+	n = fake_db_user_keys(1, &row);
+	ok(n == 1 && row != NULL && row->id == 11 && strcmp(row->key, key) == 0,
+	    "generate: the user has exactly the new key");
+	hmac_hex(secret, hash);
+	ok(row != NULL && strcmp(row->secret_hash, hash) == 0,
+	    "generate: stored hash is HMAC-SHA-256(pepper, secret)");
+	ok(row != NULL && strcmp(row->secret_hint, secret + 44) == 0,
+	    "generate: stored hint is the secret's last 4");
+	ok(row != NULL && strstr(row->secret_hash, secret + 8) == NULL &&
+	    strcmp(row->key, secret) != 0, "generate: the secret itself is not stored");
+	is_int(fake_db_user_keys(2, NULL), 1, "generate: other users' keys stay");
+
+	snprintf(want, sizeof(want), "{\"key\":\"%s\",\"secret\":\"%s\"}", key, secret);
+	send_req("POST", "/api/api-keys/verify", NULL, want);
+	is_int(r.status, 200, "generate then verify: the new pair is valid");
+
+	snprintf(first, sizeof(first), "%s", key);
+	send_req("POST", "/api/api-keys/generate", TOK1, NULL);
+	ok(r.status == 200 && take_value("key", key) == 0 && strcmp(key, first) != 0 &&
+	    fake_db_user_keys(1, NULL) == 1, "generate again: another key, still one");
+
+	seed();
+	fake_db_fail("db_key_replace", DB_ERROR);
+	send_req("POST", "/api/api-keys/generate", TOK1, NULL);
+	is_int(r.status, 500, "generate: database error: 500");
+	is_str(r.body, "{\"success\":false,\"message\":\"An error occurred while generating "
+	    "the API key.\"}", "generate: 500 exact message");
+	is_int(fake_db_user_keys(1, NULL), 3, "generate failed: the old keys stay");
+	fake_db_fail("db_key_replace", DB_UNAVAILABLE);
+	send_req("POST", "/api/api-keys/generate", TOK1, NULL);
+	ok(r.status == 500 && strstr(r.body, "generating the API key") != NULL,
+	    "generate: database gone mid-request: the same 500 (section 3)");
+	fake_db_fail("db_key_replace", DB_NOT_FOUND);
+	send_req("POST", "/api/api-keys/generate", TOK1, NULL);
+	is_int(r.status, 500, "generate: user row gone: 500, not 404");
+
+	send_req("POST", "/api/api-keys/generate", TOK3, NULL);
+	is_int(r.status, 200, "unverified email, switch off: 200");
+	seed();
+	cfg.require_verified_email = 1;
+	send_req("POST", "/api/api-keys/generate", TOK3, NULL);
+	is_int(r.status, 403, "APIKEYS_REQUIRE_VERIFIED_EMAIL, unverified: 403");
+	is_str(r.body, "{\"success\":false,\"message\":\"You must confirm your email before "
+	    "generating an API key.\"}", "403: exact body");
+	is_str(fake_db_log(), "db_token_by_id id=7", "403: nothing is replaced");
+	send_req("POST", "/api/api-keys/generate", TOK1, NULL);
+	is_int(r.status, 200, "APIKEYS_REQUIRE_VERIFIED_EMAIL, verified: 200");
+}
+
+static void
+test_show(void)
+{
+	static char expect[sizeof(want) + 256];
+	const char *bad[] = { "abc", "0", "01", "-7", "7a", "18446744073709551616", "" };
+	size_t i;
+	int same = 1, no_key_query = 1;
+
+	seed();
+	send_req("GET", "/api/api-keys/7", TOK1, NULL);
+	is_int(r.status, 200, "show: 200");
+	snprintf(want, sizeof(want), "{\"success\":true,\"message\":\"API key fetched "
+	    "successfully\",\"data\":{\"id\":7,\"user_id\":1,\"key\":\"%s\","
+	    "\"permissions\":[\"read\",\"write\"],"
+	    "\"expires_at\":\"2030-12-17T00:00:00.000000Z\","
+	    "\"created_at\":\"2025-12-17T00:00:00.000000Z\","
+	    "\"updated_at\":\"2025-12-18T09:30:15.000000Z\"}}", k7);
+	is_str(r.body, want, "show: exact body, Laravel times");
+	snprintf(expect, sizeof(expect), "Status: 200 OK\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\nCache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n\r\n%s", strlen(want), want);
+	is_str(r.raw, expect, "show: the whole rendered answer");
+	is_str(fake_db_log(), "db_token_with_key token=5 key=7",
+	    "show: one round trip, db_token_with_key only");
+	ok(strstr(r.body, s7) == NULL && strstr(r.body, "secret") == NULL,
+	    "show: no secret, no hint");
+
+	send_req("GET", "/api/api-keys/9", TOK1, NULL);
+	snprintf(want, sizeof(want), "{\"success\":true,\"message\":\"API key fetched "
+	    "successfully\",\"data\":{\"id\":9,\"user_id\":1,\"key\":\"%s\","
+	    "\"permissions\":[],\"expires_at\":null,"
+	    "\"created_at\":\"2025-11-01T10:00:00.000000Z\","
+	    "\"updated_at\":\"2026-03-03T03:03:03.000000Z\"}}", k9);
+	ok(r.status == 200 && strcmp(r.body, want) == 0,
+	    "show: a revoked key still shows; unset expiry is null");
+
+	send_req("GET", "/api/api-keys/8", TOK1, NULL);
+	is_int(r.status, 404, "show another user's key: 404");
+	is_str(r.body, NOT_FOUND_404, "show another user's key: exact body");
+	is_str(fake_db_log(), "db_token_with_key token=5 key=8", "show other's key: one query");
+	send_req("GET", "/api/api-keys/999", TOK1, NULL);
+	ok(r.status == 404 && strcmp(r.body, NOT_FOUND_404) == 0, "show a missing key: same 404");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char uri[128];
+
+		snprintf(uri, sizeof(uri), "/api/api-keys/%s", bad[i]);
+		send_req("GET", uri, TOK1, NULL);
+		if (r.status != 404 || strcmp(r.body, NOT_FOUND_404) != 0) {
+			same = 0;
+			printf("# show %s: %d %s\n", uri, r.status, r.body);
+		}
+		if (strcmp(fake_db_log(), "db_token_with_key token=5 key=0") != 0) {
+			no_key_query = 0;
+			printf("# show %s: log %s\n", uri, fake_db_log());
+		}
+	}
+	ok(same, "show ids abc, 0, 01, -7, 7a, 2^64, empty: the identical 404");
+	ok(no_key_query, "show of a bad id: the token lookup with key 0, nothing else");
+	send_req("GET", "/api/api-keys/abc", TOK1, NULL);
+	is_str(r.body, NOT_FOUND_404, "show abc: exact body");
+	send_req("GET", "/api/api-keys/01", TOK1, NULL);
+	is_str(r.body, NOT_FOUND_404, "show 01 (not a plain decimal): exact body");
+
+	send_req("GET", "/api/api-keys/8", TOK2, NULL);
+	ok(r.status == 200 && strstr(r.body, "\"id\":8,\"user_id\":2,") != NULL,
+	    "show: the owner sees key 8");
+	send_req("GET", "/api/api-keys/7", "Bearer barebearertoken", NULL);
+	ok(r.status == 200 && strcmp(fake_db_log(), log_with_hash(
+	    "db_token_with_key hash=", "barebearertoken", " key=7")) == 0,
+	    "show with a bare token: the join by hash");
+	send_req("GET", "/api/api-keys/7", "Bearer 11|tok-stale", NULL);
+	is_str(fake_db_log(), "db_token_with_key token=11 key=7; db_token_touch id=11",
+	    "show with a stale token: the join, then the touch");
+}
+
+static void
+test_create(void)
+{
+	char key[64], secret[64], hash[CRYPTO_HEX_SHA256 + 1];
+	char exp_txt[TIME_LARAVEL_LEN + 1], created_txt[TIME_LARAVEL_LEN + 1];
+	char body[2048], name50[256], name51[64];
+	const char *not_objects[] = { "[]", "\"str\"", "", "{bad", "42", "null",
+	    "{\"name\":\"a\",\"name\":\"b\"}" };
+	struct db_key *row;
+	int64_t t0, t1, exp_at;
+	size_t i;
+	int all400 = 1;
+
+	seed();
+	/* Two years ahead on a whole day: inside the 5-year window. */
+	t0 = (int64_t)time(NULL);
+	exp_at = t0 - t0 % 86400 + 2 * 365 * 86400LL;
+	laravel(exp_at, exp_txt);
+	snprintf(body, sizeof(body), "{\"name\":\"  CI deploy  \",\"expires_at\":\"%s\","
+	    "\"permissions\":[\"keys:read\",\"payments.write\"],\"other\":1}", exp_txt);
+	send_req("POST", "/api/api-keys", TOK1, body);
+	t1 = (int64_t)time(NULL);
+	is_int(r.status, 201, "create: 201");
+	ok(take_value("key", key) == 0 && well_formed(key, "MTP_KEY_") &&
+	    take_value("secret", secret) == 0 && well_formed(secret, "MTP_SEC_"),
+	    "create: key and secret well formed");
+	row = fake_db_key(11);
+	ok(row != NULL && row->created_at >= t0 && row->created_at <= t1,
+	    "create: stored created_at is the request's time");
+	laravel(row != NULL ? row->created_at : 0, created_txt);
+	snprintf(want, sizeof(want), "{\"success\":true,\"message\":\"API key created "
+	    "successfully\",\"data\":{\"id\":11,\"name\":\"CI deploy\",\"key\":\"%s\","
+	    "\"secret\":\"%s\",\"permissions\":[\"keys:read\",\"payments.write\"],"
+	    "\"expires_at\":\"%s\",\"created_at\":\"%s\"}}", key, secret, exp_txt, created_txt);
+	is_str(r.body, want, "create: exact body, name trimmed, permissions in order");
+	is_str(fake_db_log(), "db_token_by_id id=5; db_key_create user=1 name=CI deploy "
+	    "perms=[\"keys:read\",\"payments.write\"] max=20",
+	    "create: one insert with the caller, the trimmed name, the limit");
+	hmac_hex(secret, hash);
+	ok(row != NULL && strcmp(row->secret_hash, hash) == 0 &&
+	    strcmp(row->secret_hint, secret + 44) == 0 && row->expires_at == exp_at,
+	    "create: stored HMAC, hint and chosen expiry");
+	is_int(fake_db_user_keys(1, NULL), 4, "create: deletes nothing");
+
+	send_req("POST", "/api/api-keys", TOK1, "{\"name\":\"x\",\"expires_at\":null}");
+	row = fake_db_key(12);
+	ok(r.status == 201 && row != NULL && strstr(r.body, "\"permissions\":[],") != NULL &&
+	    row->expires_at == time_add_years(row->created_at, 1),
+	    "create: defaults: permissions [], expiry one year on");
+
+	for (i = 0; i < 50; i++)
+		memcpy(name50 + 2 * i, "\xc3\xa9", 2);
+	name50[100] = '\0';
+	snprintf(body, sizeof(body), "{\"name\":\"%s\"}", name50);
+	send_req("POST", "/api/api-keys", TOK1, body);
+	ok(r.status == 201 && strstr(r.body, "\"name\":\"\\u00e9\\u00e9") != NULL,
+	    "create: 50 two-byte characters fit (code points, not bytes)");
+
+	for (i = 0; i < sizeof(not_objects) / sizeof(not_objects[0]); i++) {
+		send_req("POST", "/api/api-keys", TOK1, not_objects[i]);
+		if (r.status != 400 || strcmp(r.body, NOT_OBJECT_400) != 0 ||
+		    strstr(fake_db_log(), "db_key_create") != NULL) {
+			all400 = 0;
+			printf("# create body '%s': %d %s\n", not_objects[i], r.status, r.body);
+		}
+	}
+	ok(all400, "create: array, string, empty, invalid, number, null, duplicate: 400");
+	send_req("POST", "/api/api-keys", TOK1, NULL);
+	ok(r.status == 400 && strcmp(r.body, NOT_OBJECT_400) == 0, "create without a body: 400");
+
+	seed();
+	send_req("POST", "/api/api-keys", TOK1,
+	    "{\"name\":\"   \",\"expires_at\":\"yesterday\",\"permissions\":[\"ok\",\"BAD\",\"ok\"]}");
+	is_int(r.status, 422, "create: invalid fields: 422");
+	is_str(r.body, "{\"success\":false,\"message\":\"The given data was invalid.\","
+	    "\"errors\":{\"name\":[\"The name field is required.\"],"
+	    "\"expires_at\":[\"The expires at field must be a valid date.\"],"
+	    "\"permissions.1\":[\"The permissions.1 field format is invalid.\"],"
+	    "\"permissions.2\":[\"The permissions.2 field has a duplicate value.\"]}}",
+	    "422: every field, in field order, items by index");
+	is_str(fake_db_log(), "db_token_by_id id=5", "422: no insert");
+
+	send_req("POST", "/api/api-keys", TOK1,
+	    "{\"name\":12,\"expires_at\":\"2000-01-01T00:00:00Z\",\"permissions\":\"all\"}");
+	is_str(r.body, "{\"success\":false,\"message\":\"The given data was invalid.\","
+	    "\"errors\":{\"name\":[\"The name field must be a string.\"],"
+	    "\"expires_at\":[\"The expires at field must be a date after now.\"],"
+	    "\"permissions\":[\"The permissions field must be an array.\"]}}",
+	    "422: not a string, in the past, not an array");
+
+	memset(name51, 'n', 51);
+	name51[51] = '\0';
+	laravel(t0 + 6 * 366 * 86400LL, exp_txt);
+	snprintf(body, sizeof(body), "{\"name\":\"%s\",\"expires_at\":\"%s\",\"permissions\":[",
+	    name51, exp_txt);
+	for (i = 0; i < 33; i++)
+		snprintf(body + strlen(body), sizeof(body) - strlen(body), "%s\"p%zu\"",
+		    i > 0 ? "," : "", i);
+	snprintf(body + strlen(body), sizeof(body) - strlen(body), "]}");
+	send_req("POST", "/api/api-keys", TOK1, body);
+	is_str(r.body, "{\"success\":false,\"message\":\"The given data was invalid.\","
+	    "\"errors\":{\"name\":[\"The name field must not be greater than 50 characters.\"],"
+	    "\"expires_at\":[\"The expires at field must be a date before or equal to 5 years "
+	    "from now.\"],"
+	    "\"permissions\":[\"The permissions field must not have more than 32 items.\"]}}",
+	    "422: too long, too far, too many");
+
+	send_req("POST", "/api/api-keys", TOK1, "{\"name\":\"a\\u0001b\"}");
+	is_str(r.body, "{\"success\":false,\"message\":\"The given data was invalid.\","
+	    "\"errors\":{\"name\":[\"The name field format is invalid.\"]}}",
+	    "422: a control character in the name");
+	send_req("POST", "/api/api-keys", TOK1, "{\"permissions\":[]}");
+	is_str(r.body, "{\"success\":false,\"message\":\"The given data was invalid.\","
+	    "\"errors\":{\"name\":[\"The name field is required.\"]}}",
+	    "422: name missing");
+
+	fake_db_fail("db_key_create", DB_LIMIT);
+	send_req("POST", "/api/api-keys", TOK1, "{\"name\":\"x\"}");
+	is_int(r.status, 409, "create: the database says DB_LIMIT: 409");
+	is_str(r.body, "{\"success\":false,\"message\":\"API key limit reached.\"}", "409: body");
+	cfg.max_keys = 1;
+	send_req("POST", "/api/api-keys", TOK1, "{\"name\":\"x\"}");
+	ok(r.status == 409 && strstr(fake_db_log(), "max=1") != NULL,
+	    "create: APIKEYS_MAX_KEYS reaches the insert (one live key, max 1: 409)");
+	send_req("POST", "/api/api-keys", TOK2, "{\"name\":\"x\"}");
+	ok(r.status == 409, "create: max 1 and user 2's live key: 409");
+	cfg.max_keys = 20;
+
+	fake_db_fail("db_key_create", DB_UNAVAILABLE);
+	send_req("POST", "/api/api-keys", TOK1, "{\"name\":\"x\"}");
+	ok(r.status == 503 && strcmp(r.body, UNAVAIL_503) == 0, "create: database gone: 503");
+	fake_db_fail("db_key_create", DB_ERROR);
+	send_req("POST", "/api/api-keys", TOK1, "{\"name\":\"x\"}");
+	ok(r.status == 500 && strcmp(r.body, "{\"success\":false,\"message\":\"An error occurred "
+	    "while creating the API key.\"}") == 0, "create: database error: 500 exact");
+	fake_db_fail("db_key_create", DB_NOT_FOUND);
+	send_req("POST", "/api/api-keys", TOK1, "{\"name\":\"x\"}");
+	ok(r.status == 500 && strstr(r.body, "creating the API key") != NULL,
+	    "create: user row gone: 500, not 404");
+
+	cfg.require_verified_email = 1;
+	send_req("POST", "/api/api-keys", TOK3, "[]");
+	ok(r.status == 403 && strstr(r.body, "confirm your email") != NULL,
+	    "create: unverified email checked before the body");
+	cfg.require_verified_email = 0;
+}
+
+static void
+test_list(void)
+{
+	seed();
+	send_req("GET", "/api/api-keys", TOK1, NULL);
+	is_int(r.status, 200, "list: 200");
+	snprintf(want, sizeof(want), "{\"success\":true,\"message\":\"API keys fetched "
+	    "successfully\",\"data\":["
+	    "{\"id\":7,\"name\":\"Prod\",\"key\":\"%s\",\"secret_hint\":\"MTP_SEC_\\u2026AbCd\","
+	    "\"permissions\":[\"read\",\"write\"],\"expires_at\":\"2030-12-17T00:00:00.000000Z\","
+	    "\"last_used_at\":\"2026-05-31T08:00:00.000000Z\",\"revoked_at\":null,"
+	    "\"created_at\":\"2025-12-17T00:00:00.000000Z\","
+	    "\"updated_at\":\"2025-12-18T09:30:15.000000Z\"},"
+	    "{\"id\":10,\"name\":\"Old\",\"key\":\"%s\",\"secret_hint\":\"MTP_SEC_\\u2026Zz99\","
+	    "\"permissions\":[],\"expires_at\":\"2026-01-01T00:00:00.000000Z\","
+	    "\"last_used_at\":null,\"revoked_at\":null,"
+	    "\"created_at\":\"2025-11-01T10:00:00.000000Z\","
+	    "\"updated_at\":\"2025-11-01T10:00:00.000000Z\"},"
+	    "{\"id\":9,\"name\":null,\"key\":\"%s\",\"secret_hint\":null,"
+	    "\"permissions\":[],\"expires_at\":null,\"last_used_at\":null,"
+	    "\"revoked_at\":\"2026-03-03T03:03:03.000000Z\","
+	    "\"created_at\":\"2025-11-01T10:00:00.000000Z\","
+	    "\"updated_at\":\"2026-03-03T03:03:03.000000Z\"}]}", k7, k10, k9);
+	is_str(r.body, want, "list: exact body, newest first, hints, nulls");
+	is_str(fake_db_log(), "db_token_by_id id=5; db_keys_list user=1 limit=100",
+	    "list: the caller's 100 newest");
+	ok(strstr(r.body, s7) == NULL && strstr(r.body, "\"secret\"") == NULL,
+	    "list: never a secret");
+	ok(has_header("Cache-Control: no-store"), "list: Cache-Control: no-store");
+
+	send_req("GET", "/api/api-keys", TOK2, NULL);
+	ok(r.status == 200 && strstr(r.body, "\"id\":8,") != NULL &&
+	    strstr(r.body, "\"id\":7,") == NULL, "list: user 2 sees only key 8");
+	send_req("GET", "/api/api-keys", TOK3, NULL);
+	is_str(r.body, "{\"success\":true,\"message\":\"API keys fetched successfully\","
+	    "\"data\":[]}", "list: no keys is an empty array");
+
+	fake_db_fail("db_keys_list", DB_UNAVAILABLE);
+	send_req("GET", "/api/api-keys", TOK1, NULL);
+	ok(r.status == 503 && strcmp(r.body, UNAVAIL_503) == 0, "list: database gone: 503");
+	fake_db_fail("db_keys_list", DB_ERROR);
+	send_req("GET", "/api/api-keys", TOK1, NULL);
+	ok(r.status == 500 && strcmp(r.body, "{\"success\":false,\"message\":\"Server Error.\"}") == 0,
+	    "list: database error: 500 Server Error.");
+}
+
+static void
+test_revoke(void)
+{
+	const char *revoked = "{\"success\":true,\"message\":\"API key revoked successfully\","
+	    "\"data\":{\"id\":7,\"revoked_at\":\"2026-06-01T12:00:00.000000Z\"}}";
+
+	seed();
+	send_req("DELETE", "/api/api-keys/7", TOK1, NULL);
+	is_int(r.status, 200, "revoke: 200");
+	is_str(r.body, revoked, "revoke: exact body");
+	is_str(fake_db_log(), "db_token_by_id id=5; db_key_revoke id=7 user=1",
+	    "revoke: the key id and the caller");
+	fake_db_set_now(T_NOW + 3600);
+	send_req("DELETE", "/api/api-keys/7", TOK1, NULL);
+	ok(r.status == 200 && strcmp(r.body, revoked) == 0,
+	    "revoke again: the same answer, the first time");
+	snprintf(want, sizeof(want), "{\"key\":\"%s\",\"secret\":\"%s\"}", k7, s7);
+	send_req("POST", "/api/api-keys/verify", NULL, want);
+	is_int(r.status, 401, "a revoked key no longer verifies");
+	send_req("GET", "/api/api-keys/7", TOK1, NULL);
+	is_int(r.status, 200, "a revoked key still shows");
+
+	send_req("DELETE", "/api/api-keys/8", TOK1, NULL);
+	is_int(r.status, 404, "revoke another user's key: 404");
+	is_str(r.body, NOT_FOUND_404, "revoke another user's key: exact body");
+	is_str(fake_db_log(), "db_token_by_id id=5; db_key_revoke id=8 user=1",
+	    "revoke: the owner is part of the query");
+	ok(fake_db_key(8) != NULL && fake_db_key(8)->revoked_at == DB_TIME_NULL,
+	    "revoke: another user's key is untouched");
+	send_req("DELETE", "/api/api-keys/abc", TOK1, NULL);
+	ok(r.status == 404 && strcmp(r.body, NOT_FOUND_404) == 0 &&
+	    strcmp(fake_db_log(), "db_token_by_id id=5") == 0,
+	    "revoke abc: 404 without a revoke query");
+	send_req("DELETE", "/api/api-keys/999", TOK1, NULL);
+	ok(r.status == 404 && strcmp(r.body, NOT_FOUND_404) == 0, "revoke a missing key: 404");
+	fake_db_fail("db_key_revoke", DB_UNAVAILABLE);
+	send_req("DELETE", "/api/api-keys/10", TOK1, NULL);
+	ok(r.status == 503 && strcmp(r.body, UNAVAIL_503) == 0, "revoke: database gone: 503");
+	send_req("DELETE", "/api/api-keys/10", NULL, NULL);
+	ok(r.status == 401 && has_header("WWW-Authenticate: Bearer"),
+	    "revoke without a token: 401");
+}
+
+static void
+test_verify(void)
+{
+	static char first[sizeof(r.raw)];
+	char body[512], unknown[64];
+	const char *malformed[] = { "not json", "[]", "{}", NULL, NULL, NULL };
+	char m1[256], m2[256], m3[256];
+	size_t i;
+	int same = 1, same_work = 1;
+
+	seed();
+	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"secret\":\"%s\"}", k7, s7);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	is_int(r.status, 200, "verify: 200");
+	is_str(r.body, "{\"success\":true,\"message\":\"API key is valid\",\"data\":{\"id\":7,"
+	    "\"user_id\":1,\"permissions\":[\"read\",\"write\"],"
+	    "\"expires_at\":\"2030-12-17T00:00:00.000000Z\"}}", "verify: exact body");
+	snprintf(want, sizeof(want), "db_key_by_value key=%s; db_key_touch id=7", k7);
+	is_str(fake_db_log(), want, "verify: lookup by value, then the last use recorded");
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	snprintf(want, sizeof(want), "db_key_by_value key=%s", k7);
+	ok(r.status == 200 && strcmp(fake_db_log(), want) == 0,
+	    "verify again within the minute: no second write");
+
+	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"secret\":\"%s\"}", k7, s9);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	is_int(r.status, 401, "verify: wrong secret: 401");
+	is_str(r.body, INVALID_401, "verify 401: exact body");
+	ok(!has_header("WWW-Authenticate: Bearer"), "verify 401: no challenge");
+	snprintf(first, sizeof(first), "%s", r.raw);
+
+	snprintf(m1, sizeof(m1), "{\"key\":\"%s\"}", k7);
+	snprintf(m2, sizeof(m2), "{\"key\":\"%s\",\"secret\":5}", k7);
+	snprintf(m3, sizeof(m3), "{\"key\":[\"%s\"],\"secret\":\"%s\"}", k7, s7);
+	malformed[3] = m1;
+	malformed[4] = m2;
+	malformed[5] = m3;
+	for (i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
+		send_req("POST", "/api/api-keys/verify", NULL, malformed[i]);
+		if (strcmp(r.raw, first) != 0) {
+			same = 0;
+			printf("# verify '%s': %s\n", malformed[i], r.raw);
+		}
+		if (strcmp(fake_db_log(), "db_key_by_value key=") != 0) {
+			same_work = 0;
+			printf("# verify '%s': log %s\n", malformed[i], fake_db_log());
+		}
+	}
+	ok(same, "verify: malformed bodies get the byte-identical 401");
+	ok(same_work, "verify: a malformed body still does the lookup (of \"\")");
+	send_req("POST", "/api/api-keys/verify", NULL, NULL);
+	ok(strcmp(r.raw, first) == 0, "verify without a body: the identical 401");
+
+	make_value(unknown, "MTP_KEY_", "nosuchkey", "0");
+	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"secret\":\"%s\"}", unknown, s7);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(strcmp(r.raw, first) == 0, "verify: unknown key: the identical 401");
+	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"secret\":\"%s\"}", k9, s9);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(strcmp(r.raw, first) == 0, "verify: revoked key, right secret: the identical 401");
+	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"secret\":\"%s\"}", k10, s10);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(strcmp(r.raw, first) == 0, "verify: expired key, right secret: the identical 401");
+	snprintf(want, sizeof(want), "db_key_by_value key=%s", k10);
+	is_str(fake_db_log(), want, "verify refused: no last-use write");
+	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"secret\":\"%s\"}", k8, "");
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(strcmp(r.raw, first) == 0, "verify: a key with no stored hash and an empty secret: 401");
+
+	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"secret\":\"%s\"}", k7, s7);
+	fake_db_fail("db_key_by_value", DB_UNAVAILABLE);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(r.status == 503 && strcmp(r.body, UNAVAIL_503) == 0, "verify: database gone: 503");
+	fake_db_fail("db_key_by_value", DB_ERROR);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	is_int(r.status, 500, "verify: database error: 500");
+	fake_db_key(7)->last_used_at = DB_TIME_NULL;
+	fake_db_fail("db_key_touch", DB_ERROR);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	is_int(r.status, 200, "verify: a failed last-use write does not fail the check");
+
+	snprintf(cfg.verify_token, sizeof(cfg.verify_token), "%s", "vt-0123456789");
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	is_int(r.status, 401, "APIKEYS_VERIFY_TOKEN set, no bearer: 401");
+	is_str(r.body, UNAUTH_401, "verify without the service token: section 2's body");
+	ok(has_header("WWW-Authenticate: Bearer"), "verify without the service token: challenge");
+	is_str(fake_db_log(), "", "verify without the service token: no lookup");
+	send_req("POST", "/api/api-keys/verify", "Bearer vt-0123456780", body);
+	ok(r.status == 401 && strcmp(r.body, UNAUTH_401) == 0, "verify with a wrong service token: 401");
+	send_req("POST", "/api/api-keys/verify", TOK1, body);
+	ok(r.status == 401 && strcmp(r.body, UNAUTH_401) == 0,
+	    "verify with a user token instead of the service token: 401");
+	send_req("POST", "/api/api-keys/verify", "Bearer vt-0123456789", body);
+	is_int(r.status, 200, "verify with the service token: 200");
+	cfg.verify_token[0] = '\0';
+}
+
+int
+main(void)
+{
+	make_value(k7, "MTP_KEY_", "Prod7", "7");
+	make_value(s7, "MTP_SEC_", "0123456789abcdefghij", "AbCd");
+	make_value(k8, "MTP_KEY_", "Other8", "8");
+	make_value(k9, "MTP_KEY_", "Gen9", "9");
+	make_value(s9, "MTP_SEC_", "nine", "Qq11");
+	make_value(k10, "MTP_KEY_", "Old10", "10");
+	make_value(s10, "MTP_SEC_", "ten", "Zz99");
+	ok(strlen(k7) == 48 && strlen(s7) == 48 && strlen(k10) == 48, "fixture values are 48 long");
+
+	test_routing();
+	test_auth();
+	test_generate();
+	test_show();
+	test_create();
+	test_list();
+	test_revoke();
+	test_verify();
+
+	is_int(length_mismatch, 0, "every answer's Content-Length is its body's length");
+	ok(db_run_prepared == NULL && db_tx_run == NULL,
+	    "the real database layer is not linked (the fake stands in)");
+	db_close(app.db);
+	return tap_done();
+}
