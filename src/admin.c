@@ -64,6 +64,46 @@ usage(void)
 	return 2;
 }
 
+/* The commands and how many arguments each takes (options included), so
+ * that a wrong command line exits 2 before any connection is tried. */
+static const struct {
+	const char *name;
+	int min_args, max_args;
+} commands[] = {
+	{ "migrate", 0, 2 },		/* [--dir DIR] */
+	{ "user-add", 1, 3 },		/* EMAIL [NAME] [--verified] */
+	{ "token-issue", 1, 5 },	/* USER [--name NAME] [--expires-days N] */
+	{ "token-revoke", 1, 1 },
+	{ "keys-list", 1, 1 },
+	{ "key-revoke", 1, 1 },
+	{ "keys-revoke-user", 1, 1 },
+};
+
+/* Exit status 2 with one line on stderr for a command line that cannot be
+ * right: an unknown command, too few or too many arguments, or migrate
+ * with anything but --dir DIR.  (The options of user-add and token-issue are
+ * checked when they are read.) */
+static int
+check_usage(const char *cmd, int nargs, char **args)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(cmd, commands[i].name) != 0)
+			continue;
+		if (nargs >= commands[i].min_args && nargs <= commands[i].max_args &&
+		    (strcmp(cmd, "migrate") != 0 || nargs == 0 ||
+		    (nargs == 2 && strcmp(args[0], "--dir") == 0)))
+			return 0;
+		fprintf(stderr, "apikeys-admin: wrong arguments for %s "
+		    "(try apikeys-admin help)\n", cmd);
+		return 2;
+	}
+	fprintf(stderr, "apikeys-admin: unknown command %s (try apikeys-admin help)\n",
+	    cmd);
+	return 2;
+}
+
 /* A migration file name: three digits, '-', [a-z0-9-_]+, ".sql". */
 static int
 migration_version(const char *name, unsigned *version)
@@ -358,11 +398,8 @@ main(int argc, char *argv[])
 		puts(PACKAGE_STRING);
 		return 0;
 	}
-	if (strcmp(cmd, "migrate") != 0 && strcmp(cmd, "user-add") != 0 &&
-	    strcmp(cmd, "token-issue") != 0 && strcmp(cmd, "token-revoke") != 0 &&
-	    strcmp(cmd, "keys-list") != 0 && strcmp(cmd, "key-revoke") != 0 &&
-	    strcmp(cmd, "keys-revoke-user") != 0)
-		return fail("unknown command %s (try apikeys-admin help)", cmd);
+	if ((rc = check_usage(cmd, argc - 2, argv + 2)) != 0)
+		return rc;
 	if (config_load(&cfg, 0, err, sizeof(err)) != CONFIG_OK)
 		return fail("%s", err);
 	db = db_open(&cfg, DB_FLAG_MULTI_STATEMENTS | DB_FLAG_LAZY);
