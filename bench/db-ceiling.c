@@ -7,17 +7,9 @@
 
 #include <mysql.h>
 
-/* The same statements the responder prepares (src/db.c). */
-static const char show_sql[] =
-    "SELECT t.id, t.tokenable_id, t.token, "
-    "t.last_used_at IS NULL OR t.last_used_at < NOW() - INTERVAL 60 SECOND, "
-    "u.email_verified_at IS NOT NULL, k.id, k.user_id, k.name, k.`key`, "
-    "k.secret_hint, k.permissions, k.expires_at, k.last_used_at, k.revoked_at, "
-    "k.created_at, k.updated_at FROM personal_access_tokens t "
-    "JOIN users u ON u.id = t.tokenable_id "
-    "LEFT JOIN api_keys k ON k.id = ? AND k.user_id = t.tokenable_id "
-    "WHERE BINARY t.tokenable_type = 'App\\\\Models\\\\User' "
-    "AND (t.expires_at IS NULL OR t.expires_at > NOW()) AND t.id = ?";
+/* The statements the responder prepares, from the one place they are
+ * written (src/db_sql.h). */
+#include "db_sql.h"
 
 static double
 now(void)
@@ -97,12 +89,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	mysql_query(c, "SET time_zone = '+00:00'");
-	st = prep(c, show_sql);
-	lock = prep(c, "SELECT id FROM users WHERE id = ? FOR UPDATE");
-	del = prep(c, "DELETE FROM api_keys WHERE user_id = ?");
-	ins = prep(c, "INSERT INTO api_keys (user_id, `key`, secret_hash, secret_hint, permissions, "
-	    "expires_at, created_at, updated_at) "
-	    "VALUES (?, ?, ?, ?, '[]', NOW() + INTERVAL 1 YEAR, NOW(), NOW())");
+	st = prep(c, SQL_TOKEN_KEY_BY_ID);
+	lock = prep(c, SQL_USER_LOCK);
+	del = prep(c, SQL_KEYS_DELETE_USER);
+	ins = prep(c, SQL_KEY_INSERT);
 	n = (unsigned long long)getpid() * 7919;	/* clients start apart */
 	t0 = now();
 	while (now() - t0 < secs) {

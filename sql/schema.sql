@@ -63,7 +63,7 @@ CREATE TABLE IF NOT EXISTS `api_keys` (
 INSERT IGNORE INTO `apikeys_migrations` (`version`, `name`, `applied_at`) VALUES (1, '001-initial.sql', NOW());
 
 -- 002-key-lifecycle.sql
--- 002-key-lifecycle.sql: named keys, secret hints, last use and revocation (contract section 7).
+-- 002-key-lifecycle.sql: named keys, secret hints, last use and revocation (docs/openapi.yaml).
 -- Keys made before this migration keep working: their new columns are NULL.
 
 ALTER TABLE `api_keys`

@@ -32,7 +32,8 @@ num_parse_u64(const char *s, uint64_t *out)
 	if (*s == '\0')
 		return -1;
 	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9' || v > (UINT64_MAX - 9) / 10)
+		if (*s < '0' || *s > '9' || v > UINT64_MAX / 10 ||
+		    (v == UINT64_MAX / 10 && (uint64_t)(*s - '0') > UINT64_MAX % 10))
 			return -1;
 		v = v * 10 + (uint64_t)(*s - '0');
 	}

@@ -1,13 +1,15 @@
-/* utf8.h: decoding of UTF-8 that is already known to be valid; a leaf module. */
+/* utf8.h: decoding UTF-8 one code point at a time, refusing what is not UTF-8; a leaf module. */
 #ifndef APIKEYS_UTF8_H
 #define APIKEYS_UTF8_H
 
 #include <stddef.h>
 
 /*
- * Decodes the code point at s (len > 0 bytes of valid UTF-8) into *cp and
- * returns its byte length (1 to 4).  A sequence cut short by len is taken
- * as its first byte alone (length 1).  Cannot fail.
+ * Decodes the code point at s (len > 0 bytes) into *cp and returns its
+ * byte length (1 to 4).  A byte that does not start a well-formed sequence
+ * (RFC 3629: no overlong form, no surrogate, nothing past U+10FFFF, not cut
+ * short by len) is returned alone, length 1, with *cp its value: so a
+ * result of 1 with a byte >= 0x80 means "not UTF-8".  Cannot fail.
  */
 size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp);
 

@@ -1,4 +1,4 @@
--- 002-key-lifecycle.sql: named keys, secret hints, last use and revocation (contract section 7).
+-- 002-key-lifecycle.sql: named keys, secret hints, last use and revocation (docs/openapi.yaml).
 -- Keys made before this migration keep working: their new columns are NULL.
 
 ALTER TABLE `api_keys`

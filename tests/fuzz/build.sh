@@ -24,14 +24,16 @@ if ! command -v "$cc" >/dev/null 2>&1; then
 fi
 
 # What each target links: its module and what that module calls.  The
-# router reaches every handler, hence the database and key modules.
+# router reaches every handler, hence the database and key modules; the
+# json-body target uses create's real field table, which lives in keys.c
+# beside the handlers, so it links them too.
 modules() {
 	case $1 in
-	router)		echo "router auth keys verify db crypto log request response timeutil validate" ;;
-	bearer)		echo "auth crypto db log request response timeutil" ;;
+	router)		echo "router auth keys verify handler db_driver db_keys crypto log request response jsonw timeutil validate number utf8" ;;
+	bearer)		echo "auth crypto db_driver db_keys log number timeutil" ;;
 	config)		echo "config crypto" ;;
-	request)	echo "request crypto response" ;;
-	json-body)	echo "validate timeutil response crypto" ;;
+	request)	echo "request crypto number response jsonw timeutil utf8" ;;
+	json-body)	echo "keys handler db_driver db_keys log validate timeutil response jsonw crypto number utf8" ;;
 	*)		echo "build.sh: no target $1" >&2; return 1 ;;
 	esac
 }
@@ -39,9 +41,9 @@ modules() {
 # The pkg-config packages of those modules.
 packages() {
 	case $1 in
-	router|bearer)	echo "jansson libcrypto libmariadb" ;;
-	config)		echo "libcrypto" ;;
-	*)		echo "jansson libcrypto" ;;
+	router|json-body)	echo "jansson libcrypto libmariadb" ;;
+	bearer)		echo "libcrypto libmariadb" ;;
+	*)		echo "libcrypto" ;;
 	esac
 }
 

@@ -1,4 +1,4 @@
-/* fuzz-json-body.c: libFuzzer target for request bodies through the create endpoint's field table and the envelopes they get. */
+/* fuzz-json-body.c: libFuzzer target for request bodies through the create endpoint's real field table and the envelopes they get. */
 #include "ac-config.h"
 
 #include <stddef.h>
@@ -6,107 +6,146 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "keys.h"
 #include "response.h"
+#include "utf8.h"
 #include "validate.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *, size_t);
 void LLVMFuzzerInitialize(int *, char ***);
 
-/* The create endpoint's table (keys.c), as tests/unit/test-validate.c has it. */
-struct input {
-	char			name[204];
-	struct valid_time	expires_at;
-	json_t			*permissions;
-};
-
+/* What the contract allows in a permission (contract section 7). */
 #define PERM_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_.:-"
-
-static const struct field_rule rules[] = {
-	{ "name", "name", validate_text, offsetof(struct input, name), 204, 50, 0, NULL },
-	{ "expires_at", "expires at", validate_future_time,
-	    offsetof(struct input, expires_at), 0, 5, 0, NULL },
-	{ "permissions", "permissions", validate_string_set,
-	    offsetof(struct input, permissions), 0, 32, 64, PERM_CHARS },
-};
-
-#define NRULES (sizeof(rules) / sizeof(rules[0]))
 
 /* 2026-01-15T12:00:00Z, a fixed now so that runs repeat. */
 #define NOW		1768478400
 #define FIVE_YEARS	(5 * 366 * 86400)	/* an upper bound, leap days or not */
 
-/* The name as stored: no control character, no white space at either end. */
+/* 1 if s (n bytes) starts with the UTF-8 of one of the blanks trimmed. */
+static int
+starts_blank(const unsigned char *s, size_t n)
+{
+	unsigned cp;
+
+	if (n == 0)
+		return 0;
+	utf8_decode(s, n, &cp);
+	return cp == ' ' || cp == 0xa0 || cp == 0x3000 || cp == 0xfeff ||
+	    (cp >= 0x2000 && cp <= 0x200b) || cp == 0x2028 || cp == 0x2029;
+}
+
+/* The name as stored: 1..50 code points, no control character (C0, DEL,
+ * C1), no white space at either end. */
 static void
 check_name(const char *name)
 {
-	size_t len;
-	const unsigned char *p;
+	const unsigned char *p, *last;
+	size_t len, n;
+	unsigned cp;
 
-	if (memchr(name, '\0', sizeof(((struct input *)0)->name)) == NULL)
+	if (memchr(name, '\0', sizeof(((struct create_input *)0)->name)) == NULL)
 		abort();
 	len = strlen(name);
 	if (len == 0 || utf8_length(name, len) > 50)
 		abort();
-	for (p = (const unsigned char *)name; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
+	for (p = (const unsigned char *)name; *p != '\0'; p += n) {
+		n = utf8_decode(p, len - (size_t)(p - (const unsigned char *)name), &cp);
+		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
 			abort();
-	if (name[0] == ' ' || name[len - 1] == ' ')
+	}
+	if (starts_blank((const unsigned char *)name, len))
+		abort();
+	last = (const unsigned char *)name + len;
+	do
+		last--;
+	while (last > (const unsigned char *)name && (*last & 0xc0) == 0x80);
+	if (starts_blank(last, (size_t)((const unsigned char *)name + len - last)))
 		abort();
 }
 
+/* The set as stored: at most 32 distinct items of 1..64 allowed bytes, and
+ * exactly the body's array when it gave one. */
 static void
-check_permissions(const json_t *perms)
+check_permissions(const struct valid_set *set, const json_t *given)
 {
-	const char *s;
-	size_t i, j, len;
+	size_t len;
+	unsigned i, j;
 
-	if (!json_is_array(perms) || json_array_size(perms) > 32)
+	if (set->n > 32)
 		abort();
-	for (i = 0; i < json_array_size(perms); i++) {
-		json_t *item = json_array_get(perms, i);
-
-		if (!json_is_string(item))
+	if (given == NULL || json_is_null(given)) {
+		if (set->n != 0)
 			abort();
-		s = json_string_value(item);
-		len = json_string_length(item);
-		if (len == 0 || len > 64 || strspn(s, PERM_CHARS) != len)
+	} else if (!json_is_array(given) || json_array_size(given) != set->n)
+		abort();
+	for (i = 0; i < set->n; i++) {
+		len = strnlen(set->item[i], sizeof(set->item[i]));
+		if (len == 0 || len > 64 || strspn(set->item[i], PERM_CHARS) != len)
+			abort();
+		if (strcmp(json_string_value(json_array_get(given, i)), set->item[i]) != 0)
 			abort();
 		for (j = 0; j < i; j++)
-			if (json_equal(item, json_array_get(perms, j)))
+			if (strcmp(set->item[i], set->item[j]) == 0)
 				abort();
 	}
 }
 
-/* Keys are the fields, or "permissions.N" for an item there is. */
+/*
+ * Keys are the fields, in table order, or "permissions.N" for an item
+ * there is, by increasing N, after the fields; one message each.  A list
+ * over 32 items gets its one message and no item's.
+ */
 static void
-check_errors(json_t *errors, const unsigned char *body, size_t len)
+check_errors(const struct valid_errors *errs, const unsigned char *body, size_t len)
 {
-	json_t *root, *perms, *msgs;
-	const char *key;
+	json_t *root, *perms;
+	unsigned i, field = 0;
+	long last_item = -1;
+	size_t r;
 	char *end;
 	unsigned long n;
+	int whole_list = 0;
 
-	if (!json_is_object(errors) || json_object_size(errors) == 0)
+	if (errs->n == 0 || errs->n > VALID_ERRORS_MAX)
 		abort();
 	/* Parsed again, as validate_body did, to count the items. */
 	if ((root = json_loadb((const char *)body, len,
 	    JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, NULL)) == NULL)
 		abort();
 	perms = json_object_get(root, "permissions");
-	json_object_foreach(errors, key, msgs) {
-		if (!json_is_array(msgs) || json_array_size(msgs) != 1 ||
-		    !json_is_string(json_array_get(msgs, 0)))
+	for (i = 0; i < errs->n; i++) {
+		const char *key = errs->e[i].key;
+
+		if (memchr(key, '\0', sizeof(errs->e[i].key)) == NULL ||
+		    memchr(errs->e[i].message, '\0', sizeof(errs->e[i].message)) == NULL ||
+		    errs->e[i].message[0] == '\0')
 			abort();
-		if (strcmp(key, "name") == 0 || strcmp(key, "expires_at") == 0 ||
-		    strcmp(key, "permissions") == 0)
+		for (r = 0; r < keys_create_nrules; r++)
+			if (strcmp(key, keys_create_rules[r].member) == 0)
+				break;
+		if (r < keys_create_nrules) {
+			/* A field: after the fields before it, before any item. */
+			if (r < field || last_item >= 0)
+				abort();
+			field = (unsigned)r + 1;
+			if (strcmp(key, "permissions") == 0)
+				whole_list = 1;
 			continue;
+		}
 		if (strncmp(key, "permissions.", 12) != 0 || key[12] < '0' ||
-		    key[12] > '9')
+		    key[12] > '9' || (key[12] == '0' && key[13] != '\0'))
 			abort();
 		n = strtoul(key + 12, &end, 10);
-		if (*end != '\0' || !json_is_array(perms) || n >= json_array_size(perms))
+		if (*end != '\0' || !json_is_array(perms) || n >= json_array_size(perms) ||
+		    (long)n <= last_item || whole_list)
 			abort();
+		last_item = (long)n;
 	}
+	if (json_is_array(perms) && json_array_size(perms) > 32 &&
+	    (!whole_list || last_item >= 0))
+		abort();
 	json_decref(root);
 }
 
@@ -151,68 +190,101 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	response_library_init();	/* as main does: jansson wipes what it frees */
+	validate_library_init();	/* as main does: jansson wipes what it frees */
 }
 
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
+	struct valid_errors errs;
+	struct create_input in;
 	struct response r;
-	struct input in;
-	json_t *errors = (json_t *)&in, *doc;
+	struct jw *w;
+	json_t *doc, *root, *data_, *e, *m;
 	enum valid_result v;
+	unsigned i;
 
 	memset(&in, 0, sizeof(in));
 	memset(&r, 0, sizeof(r));
+	memset(&errs, 0x5a, sizeof(errs));	/* validate_body must set n */
 	/* data is exactly sized and not NUL-terminated, as a body is not
 	 * trusted to be. */
-	v = validate_body((const char *)data, size, rules, NRULES, &in, NOW, &errors);
+	v = validate_body((const char *)data, size, keys_create_rules, keys_create_nrules,
+	    &in, NOW, &errs);
 	switch (v) {
 	case VALID_OK:
-		if (errors != NULL)
+		if (errs.n != 0)
 			abort();
 		check_name(in.name);
-		check_permissions(in.permissions);
+		root = json_loadb((const char *)data, size,
+		    JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, NULL);
+		if (!json_is_object(root))
+			abort();
+		check_permissions(&in.permissions, json_object_get(root, "permissions"));
+		json_decref(root);
 		if (in.expires_at.set && (in.expires_at.value <= NOW ||
 		    in.expires_at.value > NOW + FIVE_YEARS))
 			abort();
 		/* The 201 carries the name and permissions back: they must
 		 * come out of the renderer as they went in. */
-		json_incref(in.permissions);
-		response_success(&r, 201, "API key created successfully",
-		    json_pack("{s:s, s:o}", "name", in.name,
-		    "permissions", in.permissions));
+		w = response_open(&r, 201, 1, "API key created successfully");
+		jw_key(w, "data");
+		jw_object_begin(w);
+		jw_key(w, "name");
+		jw_string(w, in.name);
+		jw_key(w, "permissions");
+		jw_array_begin(w);
+		for (i = 0; i < in.permissions.n; i++)
+			jw_string(w, in.permissions.item[i]);
+		jw_array_end(w);
+		jw_key(w, "expires_at");
+		jw_time(w, in.expires_at.set ? in.expires_at.value : NOW);
+		jw_object_end(w);
+		response_close(&r);
 		doc = render_and_parse(&r, 201);
-		if (!json_is_string(json_object_get(json_object_get(doc, "data"), "name")) ||
-		    strcmp(json_string_value(json_object_get(json_object_get(doc, "data"),
-		    "name")), in.name) != 0 ||
-		    !json_equal(json_object_get(json_object_get(doc, "data"), "permissions"),
-		    in.permissions))
+		data_ = json_object_get(doc, "data");
+		if (!json_is_string(json_object_get(data_, "name")) ||
+		    strcmp(json_string_value(json_object_get(data_, "name")), in.name) != 0 ||
+		    json_array_size(json_object_get(data_, "permissions")) != in.permissions.n ||
+		    !json_is_string(json_object_get(data_, "expires_at")))
 			abort();
+		for (i = 0; i < in.permissions.n; i++)
+			if (strcmp(json_string_value(json_array_get(json_object_get(data_,
+			    "permissions"), i)), in.permissions.item[i]) != 0)
+				abort();
 		json_decref(doc);
 		break;
 	case VALID_NOT_OBJECT:
-		if (errors != NULL)
+		if (errs.n != 0)
 			abort();
 		break;
 	case VALID_INVALID:
-		check_errors(errors, data, size);
-		json_incref(errors);
-		response_invalid(&r, "The given data was invalid.", errors);
+		check_errors(&errs, data, size);
+		w = response_open(&r, 422, 0, "The given data was invalid.");
+		jw_key(w, "errors");
+		validate_errors_write(w, &errs);
+		response_close(&r);
 		doc = render_and_parse(&r, 422);
+		e = json_object_get(doc, "errors");
 		if (json_object_size(doc) != 3 ||
 		    !json_is_false(json_object_get(doc, "success")) ||
-		    !json_equal(json_object_get(doc, "errors"), errors))
+		    json_object_size(e) != errs.n)
 			abort();
+		for (i = 0; i < errs.n; i++) {
+			m = json_object_get(e, errs.e[i].key);
+			if (json_array_size(m) != 1 ||
+			    !json_is_string(json_array_get(m, 0)) ||
+			    strcmp(json_string_value(json_array_get(m, 0)),
+			    errs.e[i].message) != 0)
+				abort();
+		}
 		json_decref(doc);
-		json_decref(errors);
 		break;
 	default:
 		abort();	/* out of memory does not happen here */
 	}
 	response_clear(&r);
-	validate_release(rules, NRULES, &in);
-	if (in.permissions != NULL)
+	if (r.body.p != NULL)
 		abort();
 	return 0;
 }

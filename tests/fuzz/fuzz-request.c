@@ -24,6 +24,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *, size_t);
  *	reporting the end (0), as a client that goes away does
  * flags bit 3: a REDIRECT_STATUS line follows AUTHORIZATION
  * flags bits 4-7: the reader hands out at most 1 + 2 * n bytes a call
+ *
+ * REMOTE_ADDR is always set (to a fixed address) and must come back as
+ * the very pointer into the environment.
  */
 #define F_SCRIPT	0x01
 #define F_REDIRECT_AUTH	0x02
@@ -32,13 +35,16 @@ int LLVMFuzzerTestOneInput(const unsigned char *, size_t);
 
 #define BODY_CAP	4096
 #define PATH_CAP	8192	/* request.c cuts longer paths */
-#define NENV		8
+#define NENV		9
+#define REMOTE		"192.0.2.7"
 
 enum { V_METHOD, V_URI, V_LENGTH, V_AUTH, V_STATUS, NVALUES };
 
 static const char *const method_names[METHOD_OTHER] = {
 	"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"
 };
+
+static const char *remote;	/* REMOTE_ADDR's value in the environment */
 
 struct feed {
 	const unsigned char	*p;
@@ -128,6 +134,11 @@ check_init(const struct request *req, const char *method, const char *uri,
 			break;
 	if (req->method != (enum http_method)i)
 		abort();
+	/* The name given back is the one parsed, or "" for others. */
+	if (strcmp(http_method_name(req->method), i < METHOD_OTHER ? method_names[i] : "") != 0)
+		abort();
+	if (req->remote_addr != remote)
+		abort();
 
 	/* Borrowed, so the very pointer into the environment. */
 	if (req->authorization != auth)
@@ -206,16 +217,6 @@ check_body(const struct request *req, enum body_state before,
 		abort();
 }
 
-void LLVMFuzzerInitialize(int *, char ***);
-
-void
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	response_library_init();	/* as main does: jansson wipes what it frees */
-}
-
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -225,6 +226,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	const char *method = NULL, *length = NULL, *status = NULL, *slash;
 	char *env[NENV + 1] = { NULL };
 	struct request req;
+	struct response res;
 	enum body_state before;
 	struct feed f;
 	unsigned flags;
@@ -245,6 +247,10 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	 * whose name only starts like a real one must not be taken for it. */
 	if ((env[ne++] = env_var("REQUEST_URI_X", (const unsigned char *)"/api", 4)) == NULL)
 		goto done;
+	if ((env[ne] = env_var("REMOTE_ADDR", (const unsigned char *)REMOTE,
+	    strlen(REMOTE))) == NULL)
+		goto done;
+	remote = env[ne++] + strlen("REMOTE_ADDR=");
 	if (val[V_METHOD] != NULL) {
 		if ((env[ne] = env_var("REQUEST_METHOD", val[V_METHOD], vlen[V_METHOD])) == NULL)
 			goto done;
@@ -303,12 +309,16 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		check_body(&req, before, data + pos, size - pos);
 
 	/* What main does with a request it cannot route: a 404, rendered. */
-	response_error(&req.res, 404, "Not Found.");
-	free(response_render(&req.res, &len));
+	memset(&res, 0, sizeof(res));
+	response_error(&res, 404, "Not Found.");
+	free(response_render(&res, &len));
+	response_clear(&res);
+	if (res.body.p != NULL || res.status != 0)
+		abort();
 
 	request_free(&req);
 	request_free(&req);	/* documented as safe */
-	if (req.body != NULL || req.path != NULL || req.res.body != NULL)
+	if (req.body != NULL || req.path != NULL)
 		abort();
 done:
 	for (i = 0; i < ne; i++)

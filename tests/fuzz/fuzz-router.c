@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "number.h"
 #include "router.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *, size_t);
@@ -65,8 +66,8 @@ check_found(const char *base, const char *path, enum http_method method,
 }
 
 /*
- * The {id} span goes to parse_decimal_id next (the key to prefetch, or a
- * 404): it must take exactly the canonical spellings of 1..2^63-1.
+ * The {id} span goes to num_parse_id next (the key to prefetch, or id 0,
+ * which matches no key): it must take exactly the canonical spellings of 1..2^63-1.
  */
 static void
 check_id(const char *param, size_t plen)
@@ -83,7 +84,7 @@ check_id(const char *param, size_t plen)
 	}
 	if (canonical && v > 9223372036854775807ULL)
 		canonical = 0;
-	if ((parse_decimal_id(param, plen, &id) == 0) != canonical ||
+	if ((num_parse_id(param, plen, &id) == 0) != canonical ||
 	    (canonical && id != v))
 		abort();
 }

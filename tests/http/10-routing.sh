@@ -35,7 +35,7 @@ expect 405 "$NOTALLOWED" "GET generate with a bad token: 405, not 401"
 req GET /api/api-keys/generate -H "$GOOD"
 expect 405 "$NOTALLOWED" "GET generate with a good token: 405, never a show of id 'generate'"
 expect_header Allow POST "Allow: POST with a good token"
-# Section 7 adds DELETE beside GET on a key: Allow is "GET, DELETE" then.
+# Revoke adds DELETE beside GET on a key: Allow is "GET, DELETE" then.
 for m in POST PUT PATCH; do
 	req "$m" "/api/api-keys/1"
 	expect 405 "$NOTALLOWED" "$m on a key is 405 without a token"

@@ -35,14 +35,14 @@ expect_sql "SELECT secret_hash NOT IN (SHA2('$SECRET', 256), SHA2('${SECRET#MTP_
     "secret_hash is a keyed hash, not a plain SHA-256 of the secret"
 expect_sql "SELECT 0 + $(in_row "$KEY_ID" "${SECRET#MTP_SEC_}")" 0 "the secret is in no column of the row"
 expect_sql "SELECT 0 + $(in_row "$KEY_ID" "${SECRET:8:20}")" 0 "nor any 20 characters of it"
-expect_sql "SELECT secret_hint FROM api_keys WHERE id=$KEY_ID" "${SECRET: -4}" "the hint (section 7) is the secret's last 4 characters"
+expect_sql "SELECT secret_hint FROM api_keys WHERE id=$KEY_ID" "${SECRET: -4}" "the hint is the secret's last 4 characters"
 expect_sql "SELECT permissions FROM api_keys WHERE id=$KEY_ID" "[]" "permissions are []"
 expect_sql "SELECT expires_at = created_at + INTERVAL 1 YEAR FROM api_keys WHERE id=$KEY_ID" 1 \
     "expires_at is exactly one year after created_at"
 expect_sql "SELECT updated_at = created_at FROM api_keys WHERE id=$KEY_ID" 1 "updated_at equals created_at"
 expect_sql "SET time_zone = '+00:00'; SELECT ABS(TIMESTAMPDIFF(SECOND, created_at, UTC_TIMESTAMP())) < 30 FROM api_keys WHERE id=$KEY_ID" 1 \
     "created_at is now"
-expect_sql "SELECT name IS NULL FROM api_keys WHERE id=$KEY_ID" 1 "generated keys have no name (section 7)"
+expect_sql "SELECT name IS NULL FROM api_keys WHERE id=$KEY_ID" 1 "generated keys have no name"
 OLD_ID=$KEY_ID
 OLD_KEY=$KEY
 
@@ -88,7 +88,7 @@ generate "$B_TOKEN"
 req GET "/api/api-keys/$A_KEY_ID" -H "$(auth "$A_TOKEN")"
 expect_status 200 "user B's generate leaves user A's key"
 
-# Named keys made by create (section 7) are deleted by generate too.
+# Named keys made by create are deleted by generate too.
 req POST /api/api-keys -H "$(auth "$A_TOKEN")" -H 'Content-Type: application/json' -d '{"name":"named"}'
 expect_sql "SELECT COUNT(*) FROM api_keys WHERE user_id=$A_USER" 2 "create added a second key"
 generate "$A_TOKEN"

@@ -48,7 +48,7 @@ check "the key left is one that was returned, with its id ($left)" \
 secret=$(cat "$TMP/race"/*.body | jq -r --arg k "${left#* }" 'select(.data.key == $k) | .data.secret' 2>/dev/null)
 req GET "/api/api-keys/${left%% *}" -H "$(auth "$RACE_TOKEN")"
 expect_status 200 "the key left shows"
-# Section 7's verify: the stored hash belongs to the secret returned with it.
+# Verify: the stored hash belongs to the secret returned with it.
 req POST /api/api-keys/verify -H 'Content-Type: application/json' \
     --data-binary "{\"key\":\"${left#* }\",\"secret\":\"$secret\"}"
 expect_status 200 "the key left verifies with the secret returned beside it"

@@ -32,7 +32,7 @@ expect_status 200 "a chunked body under the cap: 200"
 req POST /api/api-keys/generate -H "$(auth "$TOKEN")" --data-binary $'a\x00b\xff\xfe'
 expect_status 200 "NUL bytes and invalid UTF-8 in an ignored body: 200"
 req POST /api/api-keys -H "$(auth "$TOKEN")" --data-binary @"$TMP/body.70000"
-expect 413 "$TOOLARGE" "create (section 7) with a body over the cap: 413"
+expect 413 "$TOOLARGE" "create with a body over the cap: 413"
 # A POST without Content-Length (curl sends none for -X POST without data):
 # a front end may require one (lighttpd: 411), answered as JSON; otherwise
 # it is generate's 200.

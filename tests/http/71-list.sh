@@ -1,4 +1,4 @@
-# 71-list.sh: GET /api-keys: newest first, at most 100, the fields of section 7 and never a secret.
+# 71-list.sh: GET /api-keys: newest first, at most 100, the documented fields (docs/openapi.yaml) and never a secret.
 . "$(dirname "$0")/lib.sh"
 
 new_user list
@@ -19,7 +19,7 @@ expect_header Cache-Control no-store "no-store"
 expect_json '[.data[].name] | map(. // "null") | join(",")' "c,b,a,null" "newest first (same second: by id)"
 expect_json '.data[0] | keys_unsorted | join(",")' \
     "id,name,key,secret_hint,permissions,expires_at,last_used_at,revoked_at,created_at,updated_at" \
-    "the fields of section 7, in order"
+    "the documented fields, in order"
 expect_json '.data[0].secret_hint' "MTP_SEC_…${SEC_c: -4}" "the hint is MTP_SEC_… and the last 4"
 expect_json '.data[3].secret_hint' null "a key stored without a hint shows null"
 expect_json '[.data[] | .last_used_at, .revoked_at] | map(tostring) | unique | join(",")' null "unset times are null"

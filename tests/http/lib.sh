@@ -89,7 +89,7 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # --- assertions on the last response -----------------------------------------
 
 # expect STATUS BODY DESCRIPTION: the status, the body to the byte, and the
-# JSON content type every response carries (contract section 5).
+# JSON content type every response carries.
 expect() {
 	local why=() ctype
 	ctype=$(header Content-Type)

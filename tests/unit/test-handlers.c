@@ -492,7 +492,7 @@ test_generate(void)
 	fake_db_fail("db_key_replace", DB_UNAVAILABLE);
 	send_req("POST", "/api/api-keys/generate", TOK1, NULL);
 	ok(r.status == 500 && strstr(r.body, "generating the API key") != NULL,
-	    "generate: database gone mid-request: the same 500 (section 3)");
+	    "generate: database gone mid-request: the same 500, as documented for generate");
 	fake_db_fail("db_key_replace", DB_NOT_FOUND);
 	send_req("POST", "/api/api-keys/generate", TOK1, NULL);
 	is_int(r.status, 500, "generate: user row gone: 500, not 404");
@@ -905,7 +905,7 @@ test_verify(void)
 	snprintf(cfg.verify_token, sizeof(cfg.verify_token), "%s", "vt-0123456789");
 	send_req("POST", "/api/api-keys/verify", NULL, body);
 	is_int(r.status, 401, "APIKEYS_VERIFY_TOKEN set, no bearer: 401");
-	is_str(r.body, UNAUTH_401, "verify without the service token: section 2's body");
+	is_str(r.body, UNAUTH_401, "verify without the service token: the Unauthenticated 401 body");
 	ok(has_header("WWW-Authenticate: Bearer"), "verify without the service token: challenge");
 	is_str(fake_db_log(), "", "verify without the service token: no lookup");
 	send_req("POST", "/api/api-keys/verify", "Bearer vt-0123456780", body);

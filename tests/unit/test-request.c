@@ -1,8 +1,9 @@
-/* test-request.c: CGI variables to a request: path, credentials, CONTENT_LENGTH states, bounded body. */
+/* test-request.c: CGI variables to a request: path, credentials, CONTENT_LENGTH states, bounded body; the number parsers they use. */
 #include "ac-config.h"
 
 #include <string.h>
 
+#include "number.h"
 #include "request.h"
 #include "tap.h"
 
@@ -29,7 +30,13 @@ reader(void *ctx, char *buf, size_t n)
 static int
 id(const char *s, uint64_t *out)
 {
-	return parse_decimal_id(s, strlen(s), out);
+	return num_parse_id(s, strlen(s), out);
+}
+
+static int
+u64(const char *s, uint64_t *out)
+{
+	return num_parse_u64(s, out);
 }
 
 int
@@ -45,6 +52,13 @@ main(void)
 	char *env4[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/x",
 	    "CONTENT_LENGTH=99999999999999999999999", NULL };
 	char *env5[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/x", "CONTENT_LENGTH=100", NULL };
+	char *env6[] = { "REQUEST_URI_X=/no", "REQUEST_METHOD=DELETE", "REQUEST_URI=/a?b#c",
+	    "REMOTE_ADDR=127.0.0.1", "REDIRECT_HTTP_AUTHORIZATION=Bearer r",
+	    "REDIRECT_STATUS=404", "CONTENT_LENGTH=0", NULL };
+	char *env7[] = { "REQUEST_METHOD=get", "REQUEST_URI=/x", "REDIRECT_STATUS=200",
+	    "CONTENT_LENGTH=18446744073709551615", NULL };
+	char *env8[] = { NULL };
+	int m;
 
 	ok(request_init(&req, env1) == 0, "init");
 	is_int(req.method, METHOD_POST, "method");
@@ -92,6 +106,41 @@ main(void)
 	is_int(req.body_state, BODY_TOO_LARGE, "an absurd length is refused unread");
 	request_free(&req);
 
+	request_init(&req, env6);
+	is_int(req.method, METHOD_DELETE, "DELETE");
+	is_str(req.path, "/a", "query cut, a lookalike variable ignored");
+	is_str(req.remote_addr, "127.0.0.1", "REMOTE_ADDR borrowed");
+	is_str(req.authorization, "Bearer r", "Authorization after an internal redirect");
+	is_int(req.redirect_status, 404, "a web server's error status");
+	is_int(req.body_state, BODY_NONE, "CONTENT_LENGTH 0 is no body");
+	request_free(&req);
+	request_init(&req, env7);
+	is_int(req.method, METHOD_OTHER, "methods are case-sensitive");
+	is_int(req.redirect_status, 0, "a success status is no error page");
+	ok(req.remote_addr == NULL, "no REMOTE_ADDR");
+	ok(req.body_state == BODY_SHORT && req.content_length == 18446744073709551615ULL,
+	    "CONTENT_LENGTH 2^64-1 is read");
+	request_free(&req);
+	ok(request_init(&req, env8) == 0, "an empty environment");
+	ok(req.path != NULL && req.method == METHOD_OTHER && req.body_state == BODY_NONE,
+	    "gives a path, no method, no body");
+	request_free(&req);
+
+	is_str(http_method_name(METHOD_GET), "GET", "GET's name");
+	is_str(http_method_name(METHOD_OPTIONS), "OPTIONS", "OPTIONS's name");
+	is_str(http_method_name(METHOD_OTHER), "", "no name for others");
+	is_str(http_method_name(METHOD__MAX), "", "nor out of range");
+	for (m = 0; m < METHOD_OTHER; m++) {
+		char e1[32], *env[] = { e1, "REQUEST_URI=/", NULL };
+
+		snprintf(e1, sizeof(e1), "REQUEST_METHOD=%s", http_method_name((enum http_method)m));
+		request_init(&req, env);
+		if (req.method != (enum http_method)m)
+			break;
+		request_free(&req);
+	}
+	is_int(m, METHOD_OTHER, "every name parses back to its method");
+
 	ok(id("1", &v) == 0 && v == 1, "id 1");
 	ok(id("9223372036854775807", &v) == 0, "largest id");
 	ok(id("9223372036854775808", &v) != 0, "2^63 refused");
@@ -106,5 +155,20 @@ main(void)
 	ok(id("%31", &v) != 0, "percent-encoding refused");
 	ok(id("", &v) != 0, "empty refused");
 	ok(id("\xd9\xa1", &v) != 0, "unicode digit refused");
+	v = 42;
+	ok(num_parse_id("123", 2, &v) == 0 && v == 12, "only len bytes are read");
+	ok(num_parse_id("12a", 3, &v) != 0 && v == 12, "*out untouched on failure");
+
+	ok(u64("0", &v) == 0 && v == 0, "u64 0");
+	ok(u64("000123", &v) == 0 && v == 123, "u64 leading zeros");
+	ok(u64("18446744073709551609", &v) == 0 && v == 18446744073709551609ULL,
+	    "u64 2^64-7");
+	ok(u64("18446744073709551615", &v) == 0 && v == 18446744073709551615ULL,
+	    "u64 2^64-1 fits in 64 bits");
+	ok(u64("18446744073709551616", &v) != 0, "u64 2^64 refused");
+	ok(u64("99999999999999999999999", &v) != 0, "u64 far past 64 bits refused");
+	ok(u64("", &v) != 0, "u64 empty refused");
+	ok(u64("-1", &v) != 0, "u64 sign refused");
+	ok(u64("1 ", &v) != 0, "u64 blank refused");
 	return tap_done();
 }

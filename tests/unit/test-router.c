@@ -1,8 +1,10 @@
-/* test-router.c: route matching: literal before {id}, 404 vs 405 and the Allow list, base paths. */
+/* test-router.c: route matching: literal before {id}, 404 vs 405 and the Allow list, base paths; what the dispatcher answers before any database call. */
 #include "ac-config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "router.h"
 #include "tap.h"
 
@@ -18,6 +20,104 @@ m(const char *base, const char *path, enum http_method method)
 	param = NULL;
 	plen = 0;
 	return router_match(base, path, method, &route, &param, &plen, allow, sizeof(allow));
+}
+
+static struct config cfg;
+static char rendered[1024];
+
+/*
+ * Dispatches one request without a database (db is NULL: every answer
+ * checked here must come before any query) and renders it.  Returns the
+ * status; rendered holds the whole answer.
+ */
+static int
+dispatch(enum http_method method, const char *path, const char *authorization,
+    enum body_state body_state, int redirect_status)
+{
+	struct app app = { &cfg, NULL };
+	struct request req;
+	struct response res;
+	char *out;
+	size_t len;
+	int status;
+
+	memset(&req, 0, sizeof(req));
+	memset(&res, 0, sizeof(res));
+	req.method = method;
+	req.path = (char *)path;
+	req.authorization = authorization;
+	req.body_state = body_state;
+	req.redirect_status = redirect_status;
+	router_dispatch(&app, &req, &res);
+	status = res.status;
+	rendered[0] = '\0';
+	if ((out = response_render(&res, &len)) != NULL) {
+		snprintf(rendered, sizeof(rendered), "%s", out);
+		free(out);
+	}
+	response_clear(&res);
+	return status;
+}
+
+static const char *
+body(void)
+{
+	const char *b = strstr(rendered, "\r\n\r\n");
+
+	return b ? b + 4 : "";
+}
+
+static void
+test_dispatch(void)
+{
+	config_defaults(&cfg);
+	snprintf(cfg.base_path, sizeof(cfg.base_path), "/api");
+	cfg.verify_token[0] = '\0';
+
+	is_int(dispatch(METHOD_GET, "/api/api-keys/1", NULL, BODY_NONE, 502), 502,
+	    "a web server's error page keeps its status");
+	is_str(body(), "{\"success\":false,\"message\":\"Bad Gateway.\"}", "in our envelope");
+	is_int(dispatch(METHOD_POST, "/api/nowhere", NULL, BODY_TOO_LARGE, 0), 413,
+	    "a body too large is 413 before the path is looked at");
+	is_str(body(), "{\"success\":false,\"message\":\"Payload Too Large.\"}", "413 body");
+	is_int(dispatch(METHOD_POST, "/api/api-keys", NULL, BODY_BAD_LENGTH, 0), 400,
+	    "a malformed CONTENT_LENGTH is 400");
+	is_str(body(), "{\"success\":false,\"message\":\"Bad Request.\"}", "400 body");
+	is_int(dispatch(METHOD_GET, "/api/nowhere", NULL, BODY_NONE, 0), 404, "unknown path");
+	is_str(body(), "{\"success\":false,\"message\":\"Not Found.\"}", "404 body");
+	is_int(dispatch(METHOD_GET, "/api-keys/1", NULL, BODY_NONE, 0), 404,
+	    "a path outside the base");
+	is_int(dispatch(METHOD_POST, "/api/api-keys/17", NULL, BODY_NONE, 0), 405,
+	    "a wrong method is 405 before authentication");
+	ok(strstr(rendered, "\r\nAllow: GET, DELETE\r\n") != NULL, "with Allow");
+	ok(strstr(rendered, "WWW-Authenticate") == NULL, "and no challenge");
+	is_str(body(), "{\"success\":false,\"message\":\"Method Not Allowed.\"}", "405 body");
+	is_int(dispatch(METHOD_GET, "/api/api-keys/17", NULL, BODY_NONE, 0), 401,
+	    "no token on a user route");
+	ok(strstr(rendered, "\r\nWWW-Authenticate: Bearer\r\n") != NULL, "with the challenge");
+	is_str(body(), "{\"success\":false,\"message\":\"Unauthenticated.\"}", "401 body");
+	is_int(dispatch(METHOD_POST, "/api/api-keys/generate", "Basic dTpw", BODY_NONE, 0), 401,
+	    "another scheme");
+	is_int(dispatch(METHOD_GET, "/api/api-keys", "Bearer 1|", BODY_NONE, 0), 401,
+	    "a malformed token");
+	is_int(dispatch(METHOD_DELETE, "/api/api-keys/abc", "Bearer ", BODY_NONE, 0), 401,
+	    "an empty token");
+
+	snprintf(cfg.verify_token, sizeof(cfg.verify_token), "shared-secret");
+	is_int(dispatch(METHOD_POST, "/api/api-keys/verify", NULL, BODY_NONE, 0), 401,
+	    "verify without the shared token");
+	ok(strstr(rendered, "\r\nWWW-Authenticate: Bearer\r\n") != NULL, "with the challenge");
+	is_int(dispatch(METHOD_POST, "/api/api-keys/verify", "Bearer shared-secreT", BODY_NONE, 0),
+	    401, "verify with a wrong shared token");
+	is_int(dispatch(METHOD_GET, "/api/api-keys/verify", "Bearer shared-secret", BODY_NONE, 0),
+	    405, "GET verify is 405");
+	ok(strstr(rendered, "\r\nAllow: POST\r\n") != NULL, "Allow: POST");
+
+	cfg.base_path[0] = '\0';
+	is_int(dispatch(METHOD_GET, "/api/api-keys/1", NULL, BODY_NONE, 0), 404,
+	    "under an empty base, /api is a path like any other");
+	is_int(dispatch(METHOD_GET, "/api-keys/1", NULL, BODY_NONE, 0), 401,
+	    "and the routes are at the root");
 }
 
 int
@@ -65,5 +165,6 @@ main(void)
 	is_int(m("/api", "/api/api-keys/generate", METHOD_OTHER), ROUTE_NO_METHOD,
 	    "an unknown method is 405");
 	is_int(m("/api", "/api/api-keys/generate", METHOD_HEAD), ROUTE_NO_METHOD, "HEAD is 405");
+	test_dispatch();
 	return tap_done();
 }
