@@ -63,8 +63,8 @@ auth_token_split(const char *tok, size_t len, uint64_t *id, const char **plain,
 }
 
 enum auth_result
-auth_user(struct db *db, const char *header, struct auth_identity *who,
-    uint64_t key_id, struct db_key *key, int *key_found)
+auth_user(struct db *db, const char *header, unsigned expiration_minutes,
+    struct auth_identity *who, uint64_t key_id, struct db_key *key, int *key_found)
 {
 	char hash[CRYPTO_HEX_SHA256 + 1];
 	struct db_token row;
@@ -99,7 +99,9 @@ auth_user(struct db *db, const char *header, struct auth_identity *who,
 		ar = AUTH_ERROR;
 		goto done;
 	}
-	if (!crypto_equal(row.hash, hash, CRYPTO_HEX_SHA256)) {
+	if (!crypto_equal(row.hash, hash, CRYPTO_HEX_SHA256) ||
+	    (expiration_minutes > 0 &&
+	    (row.age < 0 || row.age >= (int64_t)expiration_minutes * 60))) {
 		found = 0;	/* never hand out a key unauthenticated */
 		goto done;
 	}
@@ -111,6 +113,8 @@ auth_user(struct db *db, const char *header, struct auth_identity *who,
 	who->user_id = row.user_id;
 	who->token_id = row.id;
 	who->email_verified = row.email_verified;
+	who->can_read = row.can_read;
+	who->can_write = row.can_write;
 	ar = AUTH_OK;
 done:
 	/* Every way out wipes the token's hash and the stored one. */

@@ -38,17 +38,20 @@ struct auth_identity {
 	uint64_t	user_id;
 	uint64_t	token_id;
 	int		email_verified;
+	int		can_read;	/* the token's abilities (Sanctum's tokenCan) */
+	int		can_write;
 };
 
 /*
  * The whole check of an Authorization header: parse, look the token up,
  * compare the stored SHA-256 in constant time, and record last_used_at at
- * most once a minute.  On AUTH_OK fills *who.  If key is not NULL, the
+ * most once a minute.  A token created expiration_minutes ago or earlier
+ * (0: no limit; Sanctum's "expiration") is refused.  On AUTH_OK fills *who.  If key is not NULL, the
  * user's key key_id (0 matches none) is fetched in the same round trip:
  * *key_found says whether key was filled (never for a refused token).
  */
-enum auth_result auth_user(struct db *, const char *header, struct auth_identity *who,
-    uint64_t key_id, struct db_key *key, int *key_found);
+enum auth_result auth_user(struct db *, const char *header, unsigned expiration_minutes,
+    struct auth_identity *who, uint64_t key_id, struct db_key *key, int *key_found);
 
 /* 1 if header carries exactly the bearer token expected (constant time in
  * the token's length); for callers that share one static token. */

@@ -22,6 +22,7 @@ struct config {
 	unsigned	max_keys;		/* live keys per user (create) */
 	char		verify_token[CONFIG_STR_MAX];	/* empty: verify needs no bearer */
 	unsigned	require_verified_email;
+	unsigned	token_expiration;	/* minutes a Sanctum token lives; 0: no limit */
 };
 
 enum config_err {

@@ -32,6 +32,9 @@ struct db_token {
 	char		hash[DB_HASH_HEX + 1];	/* hex SHA-256 of the plaintext */
 	int		stale;		/* last_used_at unset or over a minute old */
 	int		email_verified;
+	int		can_read;	/* abilities hold "*" or "api-keys:read" */
+	int		can_write;	/* abilities hold "*" or "api-keys:write" */
+	int64_t		age;		/* seconds since created_at; -1 if unset */
 };
 
 struct db_key {

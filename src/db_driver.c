@@ -63,6 +63,15 @@ db_bind_out_int(MYSQL_BIND *b, int *v, my_bool *null)
 }
 
 void
+db_bind_out_i64(MYSQL_BIND *b, long long *v, my_bool *null)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_LONGLONG;
+	b->buffer = v;
+	b->is_null = null;
+}
+
+void
 db_bind_out_time(MYSQL_BIND *b, MYSQL_TIME *t, my_bool *null)
 {
 	memset(b, 0, sizeof(*b));

@@ -70,6 +70,7 @@ void db_bind_u64(MYSQL_BIND *b, uint64_t *v);
 void db_bind_in_str(MYSQL_BIND *b, const char *s, size_t len);
 void db_bind_out_str(MYSQL_BIND *b, char *buf, size_t size, unsigned long *len, my_bool *null);
 void db_bind_out_int(MYSQL_BIND *b, int *v, my_bool *null);
+void db_bind_out_i64(MYSQL_BIND *b, long long *v, my_bool *null);
 void db_bind_out_time(MYSQL_BIND *b, MYSQL_TIME *t, my_bool *null);
 void db_bind_in_time(MYSQL_BIND *b, MYSQL_TIME *t, int64_t epoch);
 

@@ -5,14 +5,17 @@
 
 #include "db_driver.h"
 
-/* Fetches a token row; res holds at least its 5 columns (more may follow,
- * bound by the caller). */
+#define TOKEN_COLUMNS 8
+
+/* Fetches a token row; res holds at least its TOKEN_COLUMNS columns (more
+ * may follow, bound by the caller). */
 static enum db_status
 token_fetch(struct db *db, enum stmt_id id, MYSQL_BIND *param, MYSQL_BIND *res,
     struct db_token *t)
 {
 	unsigned long hashlen = 0;
-	my_bool hnull = 0, snull = 0, vnull = 0;
+	my_bool hnull = 0, snull = 0, vnull = 0, rnull = 0, wnull = 0, anull = 0;
+	long long age = 0;
 	enum db_status rc;
 
 	memset(t, 0, sizeof(*t));
@@ -21,11 +24,15 @@ token_fetch(struct db *db, enum stmt_id id, MYSQL_BIND *param, MYSQL_BIND *res,
 	db_bind_out_str(&res[2], t->hash, sizeof(t->hash), &hashlen, &hnull);
 	db_bind_out_int(&res[3], &t->stale, &snull);
 	db_bind_out_int(&res[4], &t->email_verified, &vnull);
+	db_bind_out_int(&res[5], &t->can_read, &rnull);
+	db_bind_out_int(&res[6], &t->can_write, &wnull);
+	db_bind_out_i64(&res[7], &age, &anull);
 	rc = db_run_prepared(db, id, param, res, NULL, NULL, NULL, NULL);
 	if (rc == DB_OK) {
 		if (hnull || hashlen != DB_HASH_HEX)
 			return DB_NOT_FOUND;	/* not a Sanctum hash: cannot match */
 		t->hash[DB_HASH_HEX] = '\0';
+		t->age = anull ? -1 : age;
 	}
 	return rc;
 }
@@ -33,7 +40,7 @@ token_fetch(struct db *db, enum stmt_id id, MYSQL_BIND *param, MYSQL_BIND *res,
 enum db_status
 db_token_by_id(struct db *db, uint64_t id, struct db_token *t)
 {
-	MYSQL_BIND p[1], res[5];
+	MYSQL_BIND p[1], res[TOKEN_COLUMNS];
 
 	db_bind_u64(&p[0], &id);
 	return token_fetch(db, ST_TOKEN_BY_ID, p, res, t);
@@ -42,7 +49,7 @@ db_token_by_id(struct db *db, uint64_t id, struct db_token *t)
 enum db_status
 db_token_by_hash(struct db *db, const char *hash, struct db_token *t)
 {
-	MYSQL_BIND p[1], res[5];
+	MYSQL_BIND p[1], res[TOKEN_COLUMNS];
 
 	db_bind_in_str(&p[0], hash, strlen(hash));
 	return token_fetch(db, ST_TOKEN_BY_HASH, p, res, t);
@@ -132,11 +139,11 @@ enum db_status
 db_token_with_key(struct db *db, uint64_t token_id, const char *hash, uint64_t key_id,
     struct db_token *t, struct db_key *k, int *key_found)
 {
-	MYSQL_BIND p[2], res[5 + 11];
+	MYSQL_BIND p[2], res[TOKEN_COLUMNS + 11];
 	struct key_binds b;
 	enum db_status rc;
 
-	key_bind(&b, res + 5, k, 0);
+	key_bind(&b, res + TOKEN_COLUMNS, k, 0);
 	db_bind_u64(&p[0], &key_id);
 	if (token_id != 0)
 		db_bind_u64(&p[1], &token_id);

@@ -6,10 +6,18 @@
  * The type is compared byte for byte (BINARY), as PHP compares class names:
  * the column's collation would also match "app\\models\\user" or a trailing
  * blank. */
+/* Abilities as Sanctum's tokenCan() reads them: "*" or the ability itself
+ * in the JSON array; a NULL or malformed column holds none.  The age is
+ * for APIKEYS_TOKEN_EXPIRATION (NULL: no creation time). */
+#define SQL_TOKEN_CAN(ability) \
+	"IFNULL(JSON_CONTAINS(t.abilities, '\"*\"') OR " \
+	"JSON_CONTAINS(t.abilities, '\"" ability "\"'), 0)"
 #define SQL_TOKEN_SELECT \
 	"SELECT t.id, t.tokenable_id, t.token, " \
 	"t.last_used_at IS NULL OR t.last_used_at < NOW() - INTERVAL 60 SECOND, " \
-	"u.email_verified_at IS NOT NULL"
+	"u.email_verified_at IS NOT NULL, " \
+	SQL_TOKEN_CAN("api-keys:read") ", " SQL_TOKEN_CAN("api-keys:write") ", " \
+	"TIMESTAMPDIFF(SECOND, t.created_at, NOW())"
 #define SQL_TOKEN_FROM \
 	" FROM personal_access_tokens t JOIN users u ON u.id = t.tokenable_id "
 #define SQL_TOKEN_WHERE \

@@ -13,16 +13,17 @@
 #define MSG_NOT_ALLOWED		"Method Not Allowed."
 #define MSG_TOO_LARGE		"Payload Too Large."
 #define MSG_BAD_REQUEST		"Bad Request."
+#define MSG_NO_ABILITY		"Invalid ability provided."
 
 /* Order matters only for the Allow header, which lists methods in it. */
 static const struct route routes[] = {
-	{ "/api-keys/generate", METHOD_POST, ROUTE_AUTH_USER, 0, keys_generate },
-	{ "/api-keys/verify", METHOD_POST, ROUTE_AUTH_VERIFY, 0, keys_verify },
-	{ "/api-keys", METHOD_GET, ROUTE_AUTH_USER, 0, keys_list },
-	{ "/api-keys", METHOD_POST, ROUTE_AUTH_USER, 0, keys_create },
+	{ "/api-keys/generate", METHOD_POST, ROUTE_AUTH_USER, ABILITY_WRITE, 0, keys_generate },
+	{ "/api-keys/verify", METHOD_POST, ROUTE_AUTH_VERIFY, ABILITY_NONE, 0, keys_verify },
+	{ "/api-keys", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 0, keys_list },
+	{ "/api-keys", METHOD_POST, ROUTE_AUTH_USER, ABILITY_WRITE, 0, keys_create },
 	/* Show is the hot read: its key comes with the token, one round trip. */
-	{ "/api-keys/{id}", METHOD_GET, ROUTE_AUTH_USER, 1, keys_show },
-	{ "/api-keys/{id}", METHOD_DELETE, ROUTE_AUTH_USER, 0, keys_revoke },
+	{ "/api-keys/{id}", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 1, keys_show },
+	{ "/api-keys/{id}", METHOD_DELETE, ROUTE_AUTH_USER, ABILITY_WRITE, 0, keys_revoke },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -107,12 +108,21 @@ authenticate(struct app *app, const struct request *req, const struct route *rou
 		return 0;
 	case ROUTE_AUTH_USER:
 		memset(&who, 0, sizeof(who));
-		switch (auth_user(app->db, req->authorization, &who, call->id,
+		switch (auth_user(app->db, req->authorization, app->cfg->token_expiration,
+		    &who, call->id,
 		    route->prefetch_key ? &call->key : NULL, &call->key_found)) {
 		case AUTH_OK:
 			call->user_id = who.user_id;
 			call->token_id = who.token_id;
 			call->email_verified = who.email_verified;
+			if ((route->ability == ABILITY_READ && !who.can_read) ||
+			    (route->ability == ABILITY_WRITE && !who.can_write)) {
+				/* A token made for another purpose: nothing
+				 * changes, nothing is shown. */
+				call->key_found = 0;
+				response_error(res, 403, MSG_NO_ABILITY);
+				return 0;
+			}
 			return 1;
 		case AUTH_DENIED:
 			response_unauthenticated(res);

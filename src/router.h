@@ -12,10 +12,18 @@ enum route_auth {
 	ROUTE_AUTH_VERIFY	/* the optional APIKEYS_VERIFY_TOKEN */
 };
 
+/* What a Sanctum token must be able to do for a route (its abilities). */
+enum route_ability {
+	ABILITY_NONE = 0,
+	ABILITY_READ,		/* "api-keys:read" or "*" */
+	ABILITY_WRITE		/* "api-keys:write" or "*" */
+};
+
 struct route {
 	const char		*pattern;	/* after the base path; "{id}" is one segment */
 	enum http_method	 method;
 	enum route_auth		 auth;
+	enum route_ability	 ability;
 	int			 prefetch_key;	/* fetch key {id} with the token (call.key) */
 	route_handler		*handler;
 };
@@ -39,7 +47,8 @@ enum route_match router_match(const char *base, const char *path,
 
 /*
  * Answers one request into res: 413/400 for a body that cannot be taken,
- * 404, 405 with Allow, then authentication (401/503), then the handler.
+ * 404, 405 with Allow, then authentication (401/503), the token's ability
+ * (403), then the handler.
  * Cannot fail: every path sets a response.
  */
 void router_dispatch(struct app *, const struct request *, struct response *res);

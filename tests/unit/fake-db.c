@@ -25,6 +25,8 @@ struct fake_token {
 	char		hash[DB_HASH_HEX + 1];
 	int		expired;
 	int		stale;
+	int		can_read, can_write;
+	int64_t		age;
 };
 
 static struct fake_user users[FAKE_USERS];
@@ -95,6 +97,21 @@ fake_db_add_token(uint64_t id, uint64_t user_id, const char *hash, int expired, 
 	snprintf(t->hash, sizeof(t->hash), "%s", hash);
 	t->expired = expired;
 	t->stale = stale;
+	t->can_read = t->can_write = 1;	/* Laravel's default abilities: ["*"] */
+	t->age = 0;
+}
+
+void
+fake_db_token_set(uint64_t id, int can_read, int can_write, int64_t age)
+{
+	size_t i;
+
+	for (i = 0; i < ntokens; i++)
+		if (tokens[i].id == id) {
+			tokens[i].can_read = can_read;
+			tokens[i].can_write = can_write;
+			tokens[i].age = age;
+		}
 }
 
 struct db_key *
@@ -241,6 +258,9 @@ token_get(uint64_t id, const char *hash, struct db_token *t)
 		memcpy(t->hash, tokens[i].hash, sizeof(t->hash));
 		t->stale = tokens[i].stale;
 		t->email_verified = u->email_verified;
+		t->can_read = tokens[i].can_read;
+		t->can_write = tokens[i].can_write;
+		t->age = tokens[i].age;
 		return DB_OK;
 	}
 	return DB_NOT_FOUND;

@@ -38,6 +38,11 @@ void fake_db_add_user(uint64_t id, int email_verified);
 void fake_db_add_token(uint64_t id, uint64_t user_id, const char *hash, int expired,
     int stale);
 
+/* Sets a token's abilities (as the real query reads "*" and
+ * "api-keys:read"/"api-keys:write") and its age in seconds (-1: no
+ * created_at).  Tokens start able to do both, age 0. */
+void fake_db_token_set(uint64_t id, int can_read, int can_write, int64_t age);
+
 /* Stores a copy of k (every column; live and stale are computed on read).
  * Returns the stored row, which the test may change, or NULL when full. */
 struct db_key *fake_db_add_key(const struct db_key *k);

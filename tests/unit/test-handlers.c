@@ -821,6 +821,66 @@ test_revoke(void)
 	    "revoke without a token: 401");
 }
 
+/* Sanctum's abilities and expiration: 403 before the handler, nothing changes. */
+static void
+test_abilities(void)
+{
+	static const char no_ability[] =
+	    "{\"success\":false,\"message\":\"Invalid ability provided.\"}";
+
+	seed();
+	fake_db_token_set(5, 1, 0, 0);		/* ["api-keys:read"] */
+	send_req("GET", "/api/api-keys/7", "Bearer 5|tok-one-plain", NULL);
+	is_int(r.status, 200, "read-only token: show 200");
+	send_req("GET", "/api/api-keys", "Bearer 5|tok-one-plain", NULL);
+	is_int(r.status, 200, "read-only token: list 200");
+	send_req("POST", "/api/api-keys/generate", "Bearer 5|tok-one-plain", NULL);
+	is_int(r.status, 403, "read-only token: generate 403");
+	is_str(r.body, no_ability, "403: the exact body");
+	ok(strstr(fake_db_log(), "db_key_replace") == NULL, "403: no key replaced");
+	send_req("DELETE", "/api/api-keys/7", "Bearer 5|tok-one-plain", NULL);
+	ok(r.status == 403 && strstr(fake_db_log(), "db_key_revoke") == NULL,
+	    "read-only token: revoke 403, nothing revoked");
+	send_req("POST", "/api/api-keys", "Bearer 5|tok-one-plain", "{\"name\":\"x\"}");
+	ok(r.status == 403 && strstr(fake_db_log(), "db_key_create") == NULL,
+	    "read-only token: create 403 before validation");
+
+	fake_db_token_set(5, 0, 1, 0);		/* ["api-keys:write"] */
+	send_req("GET", "/api/api-keys/7", "Bearer 5|tok-one-plain", NULL);
+	ok(r.status == 403 && strcmp(r.body, no_ability) == 0 && strstr(r.body, k7) == NULL,
+	    "write-only token: show 403 and the prefetched key is not shown");
+	send_req("GET", "/api/api-keys", "Bearer 5|tok-one-plain", NULL);
+	is_int(r.status, 403, "write-only token: list 403");
+	send_req("DELETE", "/api/api-keys/7", "Bearer 5|tok-one-plain", NULL);
+	is_int(r.status, 200, "write-only token: revoke 200");
+
+	fake_db_token_set(5, 0, 0, 0);		/* NULL or another purpose's abilities */
+	send_req("GET", "/api/api-keys/7", "Bearer 5|tok-one-plain", NULL);
+	is_int(r.status, 403, "a token without either ability: show 403");
+	send_req("GET", "/api/api-keys/abc", "Bearer 5|tok-one-plain", NULL);
+	is_int(r.status, 403, "the ability is checked before the key (403, not 404)");
+	send_req("GET", "/api/api-keys/7", "Bearer 5|nope", NULL);
+	is_int(r.status, 401, "a wrong token is still 401, not 403");
+
+	/* APIKEYS_TOKEN_EXPIRATION: minutes since the token's created_at. */
+	seed();
+	cfg.token_expiration = 60;
+	fake_db_token_set(5, 1, 1, 3599);
+	send_req("GET", "/api/api-keys/7", "Bearer 5|tok-one-plain", NULL);
+	is_int(r.status, 200, "expiration 60 min: a token 59m59s old is accepted");
+	fake_db_token_set(5, 1, 1, 3600);
+	send_req("GET", "/api/api-keys/7", "Bearer 5|tok-one-plain", NULL);
+	ok(r.status == 401 && strcmp(r.body, UNAUTH_401) == 0 &&
+	    has_header("WWW-Authenticate: Bearer"), "expiration 60 min: a token 60 min old is 401");
+	fake_db_token_set(5, 1, 1, -1);
+	send_req("GET", "/api/api-keys/7", "Bearer 5|tok-one-plain", NULL);
+	is_int(r.status, 401, "expiration set: a token without created_at is 401");
+	cfg.token_expiration = 0;
+	fake_db_token_set(5, 1, 1, 999999999);
+	send_req("GET", "/api/api-keys/7", "Bearer 5|tok-one-plain", NULL);
+	is_int(r.status, 200, "no expiration set: any age is accepted");
+}
+
 static void
 test_verify(void)
 {
@@ -938,6 +998,7 @@ main(void)
 	test_list();
 	test_revoke();
 	test_verify();
+	test_abilities();
 
 	is_int(length_mismatch, 0, "every answer's Content-Length is its body's length");
 	ok(db_run_prepared == NULL && db_tx_run == NULL,
