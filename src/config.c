@@ -274,6 +274,17 @@ config_file(struct config *c, const char *path, char *err, size_t errlen)
 		    path, CONFIG_FILE_MAX);
 		goto fail;
 	}
+	/* Whoever can write the file can point the service at a rogue
+	 * database, with or without a secret in it: only its owner may, and
+	 * the owner must be root or the user the service runs as. */
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 ||
+	    (st.st_uid != 0 && st.st_uid != geteuid())) {
+		seterr(err, errlen, "config file %s is writable by group or others or "
+		    "owned by another user (chmod 600; owner root or uid %lu)", path,
+		    (unsigned long)geteuid());
+		rc = CONFIG_ERR_UNSAFE;
+		goto fail;
+	}
 	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
 		seterr(err, errlen, "out of memory");
 		goto fail;
@@ -342,6 +353,7 @@ config_strerror(enum config_err e)
 	case CONFIG_ERR_UNKNOWN: return "unknown setting";
 	case CONFIG_ERR_VALUE:	return "bad setting value";
 	case CONFIG_ERR_PEPPER:	return "no pepper";
+	case CONFIG_ERR_UNSAFE:	return "config file writable by others";
 	}
 	return "unknown error";
 }

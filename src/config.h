@@ -31,7 +31,9 @@ enum config_err {
 	CONFIG_ERR_SYNTAX,	/* a line is not KEY=VALUE */
 	CONFIG_ERR_UNKNOWN,	/* a key that is not a setting */
 	CONFIG_ERR_VALUE,	/* a value out of range or too long */
-	CONFIG_ERR_PEPPER	/* no usable pepper and no development switch */
+	CONFIG_ERR_PEPPER,	/* no usable pepper and no development switch */
+	CONFIG_ERR_UNSAFE	/* the file is writable by group or others, or
+				 * owned by neither root nor the running user */
 };
 
 /* Sets every default.  Cannot fail. */
@@ -53,7 +55,8 @@ enum config_err config_set(struct config *, const char *key, const char *value,
 
 /*
  * The whole load: defaults, then the file named by APIKEYS_CONFIG (refused if
- * it holds a password or pepper and is readable by group or others), then
+ * group or others can write it, if neither root nor the running user owns
+ * it, or if it holds a password or pepper and group or others can read it), then
  * every APIKEYS_* environment variable, then the checks (pepper).
  * need_pepper is 0 for tools that never hash a secret.
  */
