@@ -15,6 +15,10 @@ struct config {
 	char		db_name[CONFIG_STR_MAX];
 	unsigned	db_timeout;		/* seconds: connect, read, write, lock waits */
 	unsigned	db_sync_wait;		/* Galera wsrep_sync_wait for reads; 0 = off */
+	char		db_ssl_ca[CONFIG_STR_MAX];	/* CA file: TLS to the database */
+	unsigned	db_ssl_verify;		/* check the server's certificate and name */
+	char		db_ssl_cert[CONFIG_STR_MAX];	/* client certificate (optional) */
+	char		db_ssl_key[CONFIG_STR_MAX];	/* its private key */
 	char		base_path[CONFIG_STR_MAX];	/* "" or "/api": no trailing slash */
 	char		pepper[CONFIG_STR_MAX];	/* keys the stored secret hashes */
 	unsigned	insecure_dev;		/* allows running without a pepper */
