@@ -394,6 +394,9 @@ front_stop() {
 stack_suite() {
 	STACK_FRONT=$1
 	export STACK_FRONT
+	# 85-faults finds the worker to kill by its database client port: the
+	# suite's database listens on 127.0.0.1 too (99-secrecy checks it asked).
+	STACK_DB_TCP=${STACK_DB_TCP:-1}
 	trap stack_cleanup EXIT
 	stack_init
 	if ! mariadb_start || ! front_start; then
