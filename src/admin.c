@@ -37,6 +37,7 @@ static const char usage_text[] =
     "  keys-list USER               list a user's keys (never a secret)\n"
     "  key-revoke KEY_ID            revoke one key, whoever owns it\n"
     "  keys-revoke-user USER        revoke every key of a user (compromised account)\n"
+    "  db-status                    connect as the service does; print the TLS cipher\n"
     "  help                         this text\n"
     "\n"
     "Settings: the APIKEYS_DB_* environment variables and the file named by\n"
@@ -77,6 +78,7 @@ static const struct {
 	{ "keys-list", 1, 1 },
 	{ "key-revoke", 1, 1 },
 	{ "keys-revoke-user", 1, 1 },
+	{ "db-status", 0, 0 },
 };
 
 /* Exit status 2 with one line on stderr for a command line that cannot be
@@ -417,6 +419,17 @@ main(int argc, char *argv[])
 			dir = argv[3];
 		rc = argc == 2 || (argc == 4 && dir == argv[3]) ?
 		    cmd_migrate(db, dir) : usage();
+	} else if (strcmp(cmd, "db-status") == 0) {
+		char cipher[128];
+
+		if (argc != 2)
+			rc = usage();
+		else if (db_admin_session_cipher(db, cipher, sizeof(cipher)) != DB_OK)
+			rc = fail("cannot read the session status");
+		else {
+			printf("tls: %s\n", cipher[0] != '\0' ? cipher : "none");
+			rc = 0;
+		}
 	} else if (strcmp(cmd, "user-add") == 0)
 		rc = cmd_user_add(db, argc - 2, argv + 2);
 	else if (strcmp(cmd, "token-issue") == 0)

@@ -43,6 +43,10 @@ static const struct setting settings[] = {
 	{ "APIKEYS_DB_NAME", SET_STR, OFF(db_name), "apikeys", 0, 0, 0 },
 	{ "APIKEYS_DB_TIMEOUT", SET_UINT, OFF(db_timeout), "5", 1, 3600, 0 },
 	{ "APIKEYS_DB_SYNC_WAIT", SET_UINT, OFF(db_sync_wait), "0", 0, 15, 0 },
+	{ "APIKEYS_DB_SSL_CA", SET_STR, OFF(db_ssl_ca), "", 0, 0, 0 },
+	{ "APIKEYS_DB_SSL_VERIFY", SET_BOOL, OFF(db_ssl_verify), "1", 0, 1, 0 },
+	{ "APIKEYS_DB_SSL_CERT", SET_STR, OFF(db_ssl_cert), "", 0, 0, 0 },
+	{ "APIKEYS_DB_SSL_KEY", SET_STR, OFF(db_ssl_key), "", 0, 0, 0 },
 	{ "APIKEYS_BASE_PATH", SET_PATH, OFF(base_path), "/api", 0, 0, 0 },
 	{ "APIKEYS_PEPPER", SET_STR, OFF(pepper), "", 0, 0, 1 },
 	{ "APIKEYS_INSECURE_DEV", SET_BOOL, OFF(insecure_dev), "0", 0, 1, 0 },
@@ -275,6 +279,17 @@ config_file(struct config *c, const char *path, char *err, size_t errlen)
 		    path, CONFIG_FILE_MAX);
 		goto fail;
 	}
+	/* Whoever can write the file can point the service at a rogue
+	 * database, with or without a secret in it: only its owner may, and
+	 * the owner must be root or the user the service runs as. */
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 ||
+	    (st.st_uid != 0 && st.st_uid != geteuid())) {
+		seterr(err, errlen, "config file %s is writable by group or others or "
+		    "owned by another user (chmod 600; owner root or uid %lu)", path,
+		    (unsigned long)geteuid());
+		rc = CONFIG_ERR_UNSAFE;
+		goto fail;
+	}
 	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
 		seterr(err, errlen, "out of memory");
 		goto fail;
@@ -343,6 +358,7 @@ config_strerror(enum config_err e)
 	case CONFIG_ERR_UNKNOWN: return "unknown setting";
 	case CONFIG_ERR_VALUE:	return "bad setting value";
 	case CONFIG_ERR_PEPPER:	return "no pepper";
+	case CONFIG_ERR_UNSAFE:	return "config file writable by others";
 	}
 	return "unknown error";
 }

@@ -15,6 +15,10 @@ struct config {
 	char		db_name[CONFIG_STR_MAX];
 	unsigned	db_timeout;		/* seconds: connect, read, write, lock waits */
 	unsigned	db_sync_wait;		/* Galera wsrep_sync_wait for reads; 0 = off */
+	char		db_ssl_ca[CONFIG_STR_MAX];	/* CA file: TLS to the database */
+	unsigned	db_ssl_verify;		/* check the server's certificate and name */
+	char		db_ssl_cert[CONFIG_STR_MAX];	/* client certificate (optional) */
+	char		db_ssl_key[CONFIG_STR_MAX];	/* its private key */
 	char		base_path[CONFIG_STR_MAX];	/* "" or "/api": no trailing slash */
 	char		pepper[CONFIG_STR_MAX];	/* keys the stored secret hashes */
 	unsigned	insecure_dev;		/* allows running without a pepper */
@@ -32,7 +36,9 @@ enum config_err {
 	CONFIG_ERR_SYNTAX,	/* a line is not KEY=VALUE */
 	CONFIG_ERR_UNKNOWN,	/* a key that is not a setting */
 	CONFIG_ERR_VALUE,	/* a value out of range or too long */
-	CONFIG_ERR_PEPPER	/* no usable pepper and no development switch */
+	CONFIG_ERR_PEPPER,	/* no usable pepper and no development switch */
+	CONFIG_ERR_UNSAFE	/* the file is writable by group or others, or
+				 * owned by neither root nor the running user */
 };
 
 /* Sets every default.  Cannot fail. */
@@ -54,7 +60,8 @@ enum config_err config_set(struct config *, const char *key, const char *value,
 
 /*
  * The whole load: defaults, then the file named by APIKEYS_CONFIG (refused if
- * it holds a password or pepper and is readable by group or others), then
+ * group or others can write it, if neither root nor the running user owns
+ * it, or if it holds a password or pepper and group or others can read it), then
  * every APIKEYS_* environment variable, then the checks (pepper).
  * need_pepper is 0 for tools that never hash a secret.
  */

@@ -1,6 +1,7 @@
 /* db_admin.c: the admin tool's queries: schema files, migrations record, users and tokens. */
 #include "ac-config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "db_admin.h"
@@ -184,4 +185,26 @@ db_admin_keys_revoke_user(struct db *db, uint64_t user_id, unsigned long long *c
 	db_bind_u64(&p[0], &user_id);
 	return adhoc(db, "UPDATE api_keys SET revoked_at = NOW(), updated_at = NOW() "
 	    "WHERE user_id = ? AND revoked_at IS NULL", p, NULL, count, NULL);
+}
+
+enum db_status
+db_admin_session_cipher(struct db *db, char *out, size_t len)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	if (len == 0)
+		return DB_ERROR;
+	out[0] = '\0';
+	if (db_connect(db) != DB_OK)
+		return DB_UNAVAILABLE;
+	if (mysql_query(db->conn, "SHOW SESSION STATUS LIKE 'Ssl_cipher'") != 0 ||
+	    (res = mysql_store_result(db->conn)) == NULL) {
+		db_log_error(db, "session status");
+		return DB_ERROR;
+	}
+	if ((row = mysql_fetch_row(res)) != NULL && row[1] != NULL)
+		snprintf(out, len, "%s", row[1]);
+	mysql_free_result(res);
+	return DB_OK;
 }

@@ -43,4 +43,8 @@ enum db_status db_admin_key_revoke(struct db *, uint64_t id, int *was_live);
 enum db_status db_admin_keys_revoke_user(struct db *, uint64_t user_id,
     unsigned long long *count);
 
+/* Copies the session's TLS cipher (Ssl_cipher) to out: empty when the
+ * connection is not encrypted. */
+enum db_status db_admin_session_cipher(struct db *, char *out, size_t len);
+
 #endif

@@ -104,6 +104,30 @@ stmt_prepare(struct db *db, enum stmt_id id)
 	return DB_OK;
 }
 
+/*
+ * TLS to the database, when a CA file or a client certificate is set: the
+ * connection then fails rather than fall back to plain text
+ * (MYSQL_OPT_SSL_ENFORCE), and unless APIKEYS_DB_SSL_VERIFY=0 the server's
+ * certificate must chain to the CA and name the host connected to
+ * (Connector/C 3.3 checks neither unless asked).
+ */
+static void
+db_apply_tls(MYSQL *conn, const struct config *c)
+{
+	my_bool on = 1, verify = c->db_ssl_verify ? 1 : 0;
+
+	if (c->db_ssl_ca[0] == '\0' && c->db_ssl_cert[0] == '\0')
+		return;
+	if (c->db_ssl_ca[0] != '\0')
+		mysql_options(conn, MYSQL_OPT_SSL_CA, c->db_ssl_ca);
+	if (c->db_ssl_cert[0] != '\0')
+		mysql_options(conn, MYSQL_OPT_SSL_CERT, c->db_ssl_cert);
+	if (c->db_ssl_key[0] != '\0')
+		mysql_options(conn, MYSQL_OPT_SSL_KEY, c->db_ssl_key);
+	mysql_options(conn, MYSQL_OPT_SSL_ENFORCE, &on);
+	mysql_options(conn, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+}
+
 enum db_status
 db_connect(struct db *db)
 {
@@ -137,6 +161,7 @@ db_connect(struct db *db)
 	mysql_options(db->conn, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(db->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(db->conn, MYSQL_INIT_COMMAND, init);
+	db_apply_tls(db->conn, c);
 	if (db->flags & DB_FLAG_MULTI_STATEMENTS)
 		flags |= CLIENT_MULTI_STATEMENTS;
 

@@ -1,4 +1,4 @@
-# 99-secrecy.sh: after the whole run, no secret or bearer token plaintext is in the database dump or in any log of the stack.
+# 99-secrecy.sh: after the whole run, no secret or bearer token plaintext is in the database dump or in any log of the stack; no file of the stack that holds the database password or the pepper is readable by others, and the database listens on TCP only if asked.
 . "$(dirname "$0")/lib.sh"
 
 # A last secret and token made here, so the scan never has nothing to find.
@@ -29,4 +29,36 @@ while read -r f; do
 	check "no secret or token plaintext in $(basename "$f") ($hits lines)" test "$hits" = 0
 	check "no MTP_SEC_ in $(basename "$f")" bash -c '! grep -aq MTP_SEC_ "$1"' _ "$f"
 done < "$TMP/logs"
+# The stack's own files: the settings hold the database password and the
+# pepper; no file that holds either may be readable by group or others, the
+# directory is private, and MariaDB listens on no TCP port unless the stack
+# asked for one (STACK_DB_TCP=1).
+if [ -n "${STACK_DIR:-}" ] && [ -d "$STACK_DIR" ] && [ -n "${STACK_DB_PASSWORD:-}" ] &&
+    [ -n "${STACK_PEPPER:-}" ]; then
+	mode=$(stat -c %a "$STACK_DIR")
+	check "the stack directory is private (mode $mode: 700, or 710 for the web user's group)" \
+	    bash -c '[ "$1" = 700 ] || { [ "$1" = 710 ] && [ "$(stat -c %G "$2")" = www-data ]; }' _ "$mode" "$STACK_DIR"
+	printf '%s\n%s\n' "$STACK_DB_PASSWORD" "$STACK_PEPPER" > "$TMP/stack-secrets"
+	grep -rlF -f "$TMP/stack-secrets" "$STACK_DIR" 2>/dev/null | sort > "$TMP/secret-files"
+	check "files of the stack hold the password or pepper (the scan is real: $(wc -l < "$TMP/secret-files"))" \
+	    grep -q . "$TMP/secret-files"
+	while read -r f; do
+		m=$(stat -c %a "$f")
+		check "$(basename "$f") holds a secret and is mode $m, owner $(stat -c %U "$f"): no access for group or others" \
+		    bash -c '[ $((0$1 & 077)) = 0 ]' _ "$m"
+	done < "$TMP/secret-files"
+	pid=$(cat "$STACK_DIR/run/mysqld.pid" 2>/dev/null)
+	if [ -n "$pid" ] && [ -d "/proc/$pid" ]; then
+		# The listening TCP sockets (state 0A) among the server's descriptors.
+		inodes=$(find "/proc/$pid/fd" -lname 'socket:*' -printf '%l\n' 2>/dev/null | tr -dc '0-9\n')
+		listening=$(awk 'FNR > 1 && $4 == "0A" { print $10 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+		    grep -cxF -f <(printf '%s\n' $inodes) || true)
+		diag "mysqld (pid $pid) listening TCP sockets: $listening"
+		if [ "${STACK_DB_TCP:-0}" = 1 ]; then
+			check "mysqld listens on TCP, as this stack asked" test "$listening" -gt 0
+		else
+			check "mysqld listens on no TCP port (unix socket only)" test "$listening" = 0
+		fi
+	fi
+fi
 finish

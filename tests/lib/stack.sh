@@ -5,6 +5,15 @@
 # Functions: stack_init, mariadb_start, mariadb_stop, apache_start,
 # apache_stop, stack_cleanup.  Exports APIKEYS_TEST_BASE_URL, TEST_SQL,
 # TEST_ADMIN, TEST_CTL for the HTTP suite.
+#
+# Secrets: $STACK_DIR is private (700; 710 with group www-data when the
+# front end runs the responders as www-data), the settings with the
+# password and pepper are mode-600 files owned by whoever reads them (the
+# responders get theirs through APIKEYS_CONFIG, never in a web server's
+# configuration), and every generated configuration is mode 600.  MariaDB
+# listens on its unix socket only, unless STACK_DB_TCP=1 (then also on
+# 127.0.0.1:$STACK_DB_PORT, and the settings use TCP); STACK_MYSQLD_EXTRA
+# adds options to mariadbd (TLS files, for example).
 
 STACK_SRCDIR=${abs_top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 STACK_BUILDDIR=${abs_top_builddir:-$STACK_SRCDIR}
@@ -42,9 +51,15 @@ stack_kill_pid() {
 
 stack_init() {
 	STACK_DIR=$(mktemp -d /tmp/apikeys-stack.XXXXXX)
-	chmod 755 "$STACK_DIR"
+	chmod 700 "$STACK_DIR"
+	# The web user runs the responders: it may enter (not list) the
+	# directory to reach the program, its settings and the socket.
+	if [ "$(id -u)" -eq 0 ] && chgrp www-data "$STACK_DIR" 2>/dev/null; then
+		chmod 710 "$STACK_DIR"
+	fi
 	mkdir -p "$STACK_DIR/bin" "$STACK_DIR/db" "$STACK_DIR/run" "$STACK_DIR/logs"
 	chmod 755 "$STACK_DIR/bin" "$STACK_DIR/run"
+	chmod 700 "$STACK_DIR/db"
 	chmod 1777 "$STACK_DIR/logs"	# front ends that open logs after dropping root
 	STACK_DB_PORT=$(stack_free_port)
 	STACK_HTTP_PORT=${STACK_HTTP_PORT:-$(stack_free_port)}
@@ -52,11 +67,19 @@ stack_init() {
 	STACK_DB_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 	STACK_PEPPER=$(head -c 33 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 	if [ "$(id -u)" -eq 0 ]; then STACK_DB_USER_OPT=--user=root; else STACK_DB_USER_OPT=; fi
+	STACK_DB_TCP=${STACK_DB_TCP:-0}
 	export STACK_DIR STACK_DB_PORT STACK_HTTP_PORT STACK_DB_SOCKET STACK_DB_PASSWORD STACK_PEPPER STACK_DB_USER_OPT
-	# The settings every program of the stack reads.
-	cat > "$STACK_DIR/env" <<EOT
-APIKEYS_DB_HOST=127.0.0.1
-APIKEYS_DB_PORT=$STACK_DB_PORT
+	export STACK_DB_TCP STACK_MYSQLD_EXTRA
+	# The settings every program of the stack reads (mode 600, root's or
+	# the caller's; the responders get a copy of their own).
+	( umask 077
+	  if [ "$STACK_DB_TCP" = 1 ]; then
+		printf 'APIKEYS_DB_HOST=127.0.0.1\nAPIKEYS_DB_PORT=%s\n' "$STACK_DB_PORT"
+	  else
+		printf 'APIKEYS_DB_SOCKET=%s\n' "$STACK_DB_SOCKET"
+	  fi ) > "$STACK_DIR/env"
+	chmod 600 "$STACK_DIR/env"
+	cat >> "$STACK_DIR/env" <<EOT
 APIKEYS_DB_USER=apikeys
 APIKEYS_DB_PASSWORD=$STACK_DB_PASSWORD
 APIKEYS_DB_NAME=apikeys
@@ -93,8 +116,11 @@ mariadb_start() {
 		    >"$STACK_DIR/logs/mariadb-install.log" 2>&1 || {
 			stack_log "mariadb-install-db failed:"; tail -20 "$STACK_DIR/logs/mariadb-install.log" >&2; return 1; }
 	fi
+	local net="--skip-networking"
+	[ "${STACK_DB_TCP:-0}" = 1 ] && net="--port=$STACK_DB_PORT --bind-address=127.0.0.1"
+	# shellcheck disable=SC2086
 	mariadbd --no-defaults --datadir="$STACK_DIR/db/data" $STACK_DB_USER_OPT \
-	    --socket="$STACK_DB_SOCKET" --port="$STACK_DB_PORT" --bind-address=127.0.0.1 \
+	    --socket="$STACK_DB_SOCKET" $net ${STACK_MYSQLD_EXTRA:-} \
 	    --pid-file="$STACK_DIR/run/mysqld.pid" --log-error="$STACK_DIR/logs/mariadb.log" \
 	    --skip-log-bin --innodb-buffer-pool-size=64M --max-connections=300 \
 	    --skip-name-resolve >/dev/null 2>&1 &
@@ -134,6 +160,16 @@ mariadb_stop() {
 	rm -f "$STACK_DIR/run/mysqld.pid"
 }
 
+# stack_settings_file: copies the settings to a mode-600 file owned by the
+# user the responders run as (www-data when the stack runs as root) and
+# prints its path, for APIKEYS_CONFIG.
+stack_settings_file() {
+	local f=$STACK_DIR/responder.conf
+	install -m 600 "$STACK_DIR/env" "$f"
+	[ "$(id -u)" -eq 0 ] && chown www-data: "$f" 2>/dev/null
+	echo "$f"
+}
+
 # Writes the Apache config: mod_fcgid serving the responder at /api.
 apache_write_conf() {
 	local mods=/usr/lib/apache2/modules conf=$STACK_DIR/httpd.conf
@@ -171,9 +207,7 @@ apache_write_conf() {
 			echo "LimitRequestFieldSize 32768"
 		else
 			cat "$STACK_SRCDIR/apache/apikeys-fcgid.conf.in"
-			while IFS='=' read -r k v; do
-				echo "FcgidInitialEnv $k \"$v\""
-			done < "$STACK_DIR/env"
+			echo "FcgidInitialEnv APIKEYS_CONFIG \"$(stack_settings_file)\""
 		fi
 		[ "${STACK_FRONT:-apache}" = htaccess ] && echo "FcgidPassHeader X-Unused"
 		echo "FcgidInitialEnv ASAN_OPTIONS \"log_path=$STACK_DIR/san/asan:detect_leaks=1\""
@@ -202,6 +236,7 @@ apache_write_conf() {
 			echo "</Directory>"
 		fi
 	} > "$conf"
+	chmod 600 "$conf"
 }
 
 # The shared-hosting layout: the program and a wrapper in the document root,
@@ -278,16 +313,14 @@ lighttpd_start() {
 		echo "server.modules += ( \"mod_fastcgi\" )"
 		echo "server.error-handler = \"/api/.error\""
 		sed -e "s|@SOCKET@|$sockdir/apikeys.sock|" -e "s|@PROGRAM@|$STACK_DIR/bin/apikeys.fcgi|" \
-		    -e '/@ENV@/,$d' "$STACK_SRCDIR/lighttpd/apikeys.conf.in"
-		while IFS='=' read -r k v; do
-			echo "                \"$k\" => \"$v\","
-		done < "$STACK_DIR/env"
+		    -e "s|@CONFIG@|$(stack_settings_file)|" -e '/@ENV@/,$d' "$STACK_SRCDIR/lighttpd/apikeys.conf.in"
 		echo "                \"ASAN_OPTIONS\" => \"log_path=$STACK_DIR/san/asan:detect_leaks=1\","
 		echo "                \"UBSAN_OPTIONS\" => \"log_path=$STACK_DIR/san/ubsan\","
 		sed -e '1,/@ENV@/d' "$STACK_SRCDIR/lighttpd/apikeys.conf.in"
 		# Extra configuration (the benchmark's ceiling responder).
 		[ -n "${STACK_EXTRA_LIGHTTPD:-}" ] && cat "$STACK_EXTRA_LIGHTTPD"
 	} > "$conf"
+	chmod 600 "$conf"
 	mkdir -p "$STACK_DIR/www"
 	lighttpd -D -f "$conf" > "$STACK_DIR/logs/lighttpd-start.log" 2>&1 &
 	echo $! > "$STACK_DIR/run/lighttpd.bgpid"
@@ -323,6 +356,7 @@ nginx_start() {
 	    "$STACK_SRCDIR/nginx/test-nginx.conf.in" > "$conf"
 	sed -e "s|unix:/run/apikeys/apikeys.sock|unix:$sock|" "$STACK_SRCDIR/nginx/apikeys.inc" \
 	    > "$STACK_DIR/nginx-apikeys.inc"
+	chmod 600 "$conf" "$STACK_DIR/nginx-apikeys.inc"
 	[ "$(id -u)" -eq 0 ] || sed -i '/^user /d' "$conf"
 	nginx -c "$conf" -p "$STACK_DIR/nginx" > "$STACK_DIR/logs/nginx-start.log" 2>&1 &
 	echo $! > "$STACK_DIR/run/nginx.bgpid"
@@ -360,6 +394,9 @@ front_stop() {
 stack_suite() {
 	STACK_FRONT=$1
 	export STACK_FRONT
+	# 85-faults finds the worker to kill by its database client port: the
+	# suite's database listens on 127.0.0.1 too (99-secrecy checks it asked).
+	STACK_DB_TCP=${STACK_DB_TCP:-1}
 	trap stack_cleanup EXIT
 	stack_init
 	if ! mariadb_start || ! front_start; then

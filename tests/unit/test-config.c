@@ -1,4 +1,4 @@
-/* test-config.c: defaults, file syntax, environment over file, refusal of readable secrets, pepper rule. */
+/* test-config.c: defaults, file syntax, environment over file, refusal of readable secrets and of writable or foreign files, pepper rule. */
 #include "ac-config.h"
 
 #include <sys/stat.h>
@@ -133,6 +133,42 @@ main(void)
 	write_file("APIKEYS_PEPPER=0123456789abcdef0123\n", 0604);
 	is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_ERR_PERMS,
 	    "a readable file with the pepper is refused");
+
+	/* Whoever can write the file can point the service at another
+	 * database: a writable file is refused even without a secret. */
+	write_file("APIKEYS_DB_HOST=db.internal\n", 0644);
+	is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_OK,
+	    "mode 644 without a secret is accepted");
+	write_file("APIKEYS_DB_HOST=rogue.example\n", 0664);
+	is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_ERR_UNSAFE,
+	    "a group-writable file is refused (no secret in it)");
+	ok(strstr(err, "writable") != NULL && strchr(err, '\n') == NULL,
+	    "one line that says why");
+	write_file("APIKEYS_DB_HOST=rogue.example\n", 0646);
+	is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_ERR_UNSAFE,
+	    "a world-writable file is refused (no secret in it)");
+	write_file("APIKEYS_DB_PASSWORD=hunter2\n", 0620);
+	is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_ERR_UNSAFE,
+	    "a group-writable file with a password is refused");
+	write_file("APIKEYS_DB_HOST=db.internal\n", 0600);
+	if (geteuid() == 0) {
+		/* Root may give the file away: owned by another user, it is
+		 * refused even with mode 600. */
+		if (chown(path, 65534, 65534) == 0) {
+			is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_ERR_UNSAFE,
+			    "a file owned by another user is refused");
+			if (chown(path, 0, 0) != 0)
+				ok(0, "chown the test file back to root");
+		} else
+			ok(0, "chown of the test file");
+		is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_OK,
+		    "the same file owned by root is accepted");
+	} else {
+		printf("ok %d # SKIP a file owned by another user (needs root to give it away)\n",
+		    ++tap_count);
+		is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_OK,
+		    "a file owned by the running user is accepted");
+	}
 	setenv("APIKEYS_CONFIG", "/nonexistent/apikeys.conf", 1);
 	is_int(config_load(&c, 1, err, sizeof(err)), CONFIG_ERR_FILE, "a missing file is an error");
 	setenv("APIKEYS_CONFIG", path, 1);
