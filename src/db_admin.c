@@ -1,4 +1,4 @@
-/* db_admin.c: the admin tool's queries: schema files, migrations record, users and tokens. */
+/* db_admin.c: the admin tool's queries: schema files, migrations record, users, tokens and key upkeep. */
 #include "ac-config.h"
 
 #include <string.h>
@@ -184,4 +184,19 @@ db_admin_keys_revoke_user(struct db *db, uint64_t user_id, unsigned long long *c
 	db_bind_u64(&p[0], &user_id);
 	return adhoc(db, "UPDATE api_keys SET revoked_at = NOW(), updated_at = NOW() "
 	    "WHERE user_id = ? AND revoked_at IS NULL", p, NULL, count, NULL);
+}
+
+enum db_status
+db_admin_keys_prune(struct db *db, unsigned days, unsigned long long *count)
+{
+	MYSQL_BIND p[2];
+	uint64_t d = days;
+
+	db_bind_u64(&p[0], &d);
+	db_bind_u64(&p[1], &d);
+	*count = 0;
+	return adhoc(db, "DELETE FROM api_keys WHERE "
+	    "(revoked_at IS NOT NULL AND revoked_at < NOW() - INTERVAL ? DAY) OR "
+	    "(expires_at IS NOT NULL AND expires_at < NOW() - INTERVAL ? DAY)",
+	    p, NULL, count, NULL);
 }

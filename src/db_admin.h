@@ -43,4 +43,8 @@ enum db_status db_admin_key_revoke(struct db *, uint64_t id, int *was_live);
 enum db_status db_admin_keys_revoke_user(struct db *, uint64_t user_id,
     unsigned long long *count);
 
+/* Deletes the keys revoked, or expired, more than days ago (a live key is
+ * never deleted); *count gets how many. */
+enum db_status db_admin_keys_prune(struct db *, unsigned days, unsigned long long *count);
+
 #endif
