@@ -73,3 +73,20 @@ ALTER TABLE `api_keys`
   ADD COLUMN `revoked_at` timestamp NULL DEFAULT NULL AFTER `last_used_at`,
   ADD KEY `api_keys_user_id_created_at_index` (`user_id`, `created_at`, `id`);
 INSERT IGNORE INTO `apikeys_migrations` (`version`, `name`, `applied_at`) VALUES (2, '002-key-lifecycle.sql', NOW());
+
+-- 003-exact-credentials.sql
+-- 003-exact-credentials.sql: credentials and their hashes match only byte for byte.
+-- Under utf8mb4_unicode_ci a key in another letter case, or with trailing
+-- blanks (PAD SPACE), found the stored key; utf8mb4_bin still pads, so the
+-- columns take utf8mb4_nopad_bin: no case folding, no padding.  The type,
+-- length and unique indexes stay as they were (Sanctum's layout included);
+-- existing rows keep their values, and no two can collide under a stricter
+-- collation.
+
+ALTER TABLE `api_keys`
+  MODIFY `key` varchar(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL,
+  MODIFY `secret_hash` char(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL;
+
+ALTER TABLE `personal_access_tokens`
+  MODIFY `token` varchar(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL;
+INSERT IGNORE INTO `apikeys_migrations` (`version`, `name`, `applied_at`) VALUES (3, '003-exact-credentials.sql', NOW());

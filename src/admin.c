@@ -1,4 +1,4 @@
-/* admin.c: apikeys-admin, the operator's tool: migrate the schema, add users, issue and revoke tokens. */
+/* admin.c: apikeys-admin, the operator's tool: migrate the schema, add users, issue and revoke tokens, prune old keys. */
 #include "ac-config.h"
 
 #include <dirent.h>
@@ -23,6 +23,8 @@
 #define MIGRATIONS_MAX	1000
 #define SQL_FILE_MAX	(1024 * 1024)
 #define TOKEN_RANDOM	48
+#define PRUNE_DAYS	30		/* prune's default age */
+#define PRUNE_DAYS_MAX	36500
 
 static const char usage_text[] =
     "usage: apikeys-admin COMMAND [ARGS]\n"
@@ -38,6 +40,8 @@ static const char usage_text[] =
     "  key-revoke KEY_ID            revoke one key, whoever owns it\n"
     "  keys-revoke-user USER        revoke every key of a user (compromised account)\n"
     "  db-status                    connect as the service does; print the TLS cipher\n"
+    "  prune [--older-than DAYS]    delete the keys revoked or expired more than\n"
+    "                               DAYS (1 to 36500, default 30) days ago\n"
     "  help                         this text\n"
     "\n"
     "Settings: the APIKEYS_DB_* environment variables and the file named by\n"
@@ -79,11 +83,28 @@ static const struct {
 	{ "key-revoke", 1, 1 },
 	{ "keys-revoke-user", 1, 1 },
 	{ "db-status", 0, 0 },
+	{ "prune", 0, 2 },		/* [--older-than DAYS] */
 };
 
+/* prune's age in days from its arguments (none, or --older-than DAYS);
+ * -1 if they are wrong. */
+static long
+prune_days(int nargs, char **args)
+{
+	uint64_t d;
+
+	if (nargs == 0)
+		return PRUNE_DAYS;
+	if (nargs != 2 || strcmp(args[0], "--older-than") != 0 ||
+	    num_parse_id(args[1], strlen(args[1]), &d) != 0 || d < 1 || d > PRUNE_DAYS_MAX)
+		return -1;
+	return (long)d;
+}
+
 /* Exit status 2 with one line on stderr for a command line that cannot be
- * right: an unknown command, too few or too many arguments, or migrate
- * with anything but --dir DIR.  (The options of user-add and token-issue are
+ * right: an unknown command, too few or too many arguments, migrate
+ * with anything but --dir DIR, or prune with anything but --older-than and
+ * a number of days from 1 to 36500.  (The options of user-add and token-issue are
  * checked when they are read.) */
 static int
 check_usage(const char *cmd, int nargs, char **args)
@@ -95,7 +116,8 @@ check_usage(const char *cmd, int nargs, char **args)
 			continue;
 		if (nargs >= commands[i].min_args && nargs <= commands[i].max_args &&
 		    (strcmp(cmd, "migrate") != 0 || nargs == 0 ||
-		    (nargs == 2 && strcmp(args[0], "--dir") == 0)))
+		    (nargs == 2 && strcmp(args[0], "--dir") == 0)) &&
+		    (strcmp(cmd, "prune") != 0 || prune_days(nargs, args) > 0))
 			return 0;
 		fprintf(stderr, "apikeys-admin: wrong arguments for %s "
 		    "(try apikeys-admin help)\n", cmd);
@@ -378,6 +400,17 @@ cmd_keys_revoke_user(struct db *db, const char *user)
 	return 0;
 }
 
+static int
+cmd_prune(struct db *db, unsigned days)
+{
+	unsigned long long n = 0;
+
+	if (db_admin_keys_prune(db, days, &n) != DB_OK)
+		return fail("cannot delete the old keys (see above)");
+	printf("deleted %llu keys revoked or expired more than %u days ago\n", n, days);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -434,6 +467,8 @@ main(int argc, char *argv[])
 		rc = cmd_user_add(db, argc - 2, argv + 2);
 	else if (strcmp(cmd, "token-issue") == 0)
 		rc = cmd_token_issue(db, argc - 2, argv + 2);
+	else if (strcmp(cmd, "prune") == 0)
+		rc = cmd_prune(db, (unsigned)prune_days(argc - 2, argv + 2));
 	else if (argc != 3)
 		rc = usage();
 	else if (strcmp(cmd, "token-revoke") == 0)

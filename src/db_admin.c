@@ -1,4 +1,4 @@
-/* db_admin.c: the admin tool's queries: schema files, migrations record, users and tokens. */
+/* db_admin.c: the admin tool's queries: schema files, migrations record, users, tokens and key upkeep. */
 #include "ac-config.h"
 
 #include <stdio.h>
@@ -207,4 +207,19 @@ db_admin_session_cipher(struct db *db, char *out, size_t len)
 		snprintf(out, len, "%s", row[1]);
 	mysql_free_result(res);
 	return DB_OK;
+}
+
+enum db_status
+db_admin_keys_prune(struct db *db, unsigned days, unsigned long long *count)
+{
+	MYSQL_BIND p[2];
+	uint64_t d = days;
+
+	db_bind_u64(&p[0], &d);
+	db_bind_u64(&p[1], &d);
+	*count = 0;
+	return adhoc(db, "DELETE FROM api_keys WHERE "
+	    "(revoked_at IS NOT NULL AND revoked_at < NOW() - INTERVAL ? DAY) OR "
+	    "(expires_at IS NOT NULL AND expires_at < NOW() - INTERVAL ? DAY)",
+	    p, NULL, count, NULL);
 }

@@ -46,5 +46,8 @@ enum db_status db_admin_keys_revoke_user(struct db *, uint64_t user_id,
 /* Copies the session's TLS cipher (Ssl_cipher) to out: empty when the
  * connection is not encrypted. */
 enum db_status db_admin_session_cipher(struct db *, char *out, size_t len);
+/* Deletes the keys revoked, or expired, more than days ago (a live key is
+ * never deleted); *count gets how many. */
+enum db_status db_admin_keys_prune(struct db *, unsigned days, unsigned long long *count);
 
 #endif

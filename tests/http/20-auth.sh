@@ -54,6 +54,21 @@ refuse "a blank before the plaintext" -H "$(auth "$TID| $OWN_PLAIN")"
 refuse "an overlong token" -H "$(auth "$TID|$(head -c 4000 /dev/zero | tr '\0' a)")"
 refuse "the stored hash itself" -H "$(auth "$("$TEST_SQL" "SELECT token FROM personal_access_tokens WHERE id=$TID")")"
 refuse "id|stored hash" -H "$(auth "$TID|$("$TEST_SQL" "SELECT token FROM personal_access_tokens WHERE id=$TID")")"
+refuse "bare plaintext in another case" -H "$(auth "$(printf '%s' "$OWN_PLAIN" | tr 'a-zA-Z' 'A-Za-z')")"
+refuse "bare plaintext upper-cased" -H "$(auth "${OWN_PLAIN^^}")"
+# The stored hash is matched byte for byte (migration 003): neither another
+# case of its hex nor trailing blanks (PAD SPACE) find the row.
+OWN_HASH=$("$TEST_SQL" "SELECT token FROM personal_access_tokens WHERE id=$TID")
+expect_sql "SELECT COUNT(*) FROM personal_access_tokens WHERE token = '$OWN_HASH'" 1 \
+    "the token's hash finds its row"
+expect_sql "SELECT COUNT(*) FROM personal_access_tokens WHERE token = UPPER('$OWN_HASH')" 0 \
+    "the hash in upper-case hex finds no row"
+expect_sql "SELECT COUNT(*) FROM personal_access_tokens WHERE token = '$OWN_HASH '" 0 \
+    "the hash with a trailing blank finds no row"
+"$TEST_SQL" "UPDATE personal_access_tokens SET token = UPPER(token) WHERE id = $TID"
+refuse "bare plaintext, stored hash in upper-case hex" -H "$(auth "$OWN_PLAIN")"
+refuse "id|plaintext, stored hash in upper-case hex" -H "$(auth "$OWN_TOKEN")"
+"$TEST_SQL" "UPDATE personal_access_tokens SET token = '$OWN_HASH' WHERE id = $TID"
 expect_sql "SELECT IFNULL(last_used_at, 'NULL') FROM personal_access_tokens WHERE id=$TID" NULL \
     "refused attempts do not touch the token's last_used_at"
 

@@ -48,4 +48,29 @@ for c in "wrong secret|{\"key\":\"$KEY\",\"secret\":\"${SECRET}x\"}" \
 	check "${c%%|*}: the same database work (one lookup)" test $((s1 - s0)) -eq 1
 	check "${c%%|*}: no challenge header" test -z "$(header WWW-Authenticate)"
 done
+
+# Keys and secrets match only byte for byte (migration 003): another letter
+# case or a trailing blank (PAD SPACE) is the one 401, and the key itself
+# still verifies afterwards.
+flip() { printf '%s' "$1" | tr 'a-zA-Z' 'A-Za-z'; }
+for c in "the key upper-cased|{\"key\":\"${KEY^^}\",\"secret\":\"$SECRET\"}" \
+    "the key lower-cased|{\"key\":\"${KEY,,}\",\"secret\":\"$SECRET\"}" \
+    "the key in the other case|{\"key\":\"$(flip "$KEY")\",\"secret\":\"$SECRET\"}" \
+    "the key with a trailing blank|{\"key\":\"$KEY \",\"secret\":\"$SECRET\"}" \
+    "the key with trailing blanks|{\"key\":\"$KEY   \",\"secret\":\"$SECRET\"}" \
+    "the secret in the other case|{\"key\":\"$KEY\",\"secret\":\"$(flip "$SECRET")\"}" \
+    "the secret upper-cased|{\"key\":\"$KEY\",\"secret\":\"${SECRET^^}\"}" \
+    "the secret with a trailing blank|{\"key\":\"$KEY\",\"secret\":\"$SECRET \"}"; do
+	verify "${c#*|}"
+	expect 401 "$INVALID_KEY" "${c%%|*}: the one 401"
+done
+verify "{\"key\":\"$KEY\",\"secret\":\"$SECRET\"}"
+expect_status 200 "the exact key and secret still verify"
+expect_sql "SELECT COUNT(*) FROM api_keys WHERE \`key\` = '$KEY'" 1 "the key finds its row in SQL"
+expect_sql "SELECT COUNT(*) FROM api_keys WHERE \`key\` = LOWER('$KEY') OR \`key\` = '$KEY '" 0 \
+    "another case or a trailing blank finds no row in SQL"
+expect_sql "SELECT COUNT(*) FROM api_keys WHERE id = $ID AND secret_hash = UPPER(secret_hash)" 0 \
+    "the secret hash is compared byte for byte in SQL"
+expect_sql "SELECT COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'api_keys' AND COLUMN_NAME = 'key'" \
+    utf8mb4_nopad_bin "api_keys.key has a binary, no-pad collation"
 finish
