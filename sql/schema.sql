@@ -90,3 +90,17 @@ ALTER TABLE `api_keys`
 ALTER TABLE `personal_access_tokens`
   MODIFY `token` varchar(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL;
 INSERT IGNORE INTO `apikeys_migrations` (`version`, `name`, `applied_at`) VALUES (3, '003-exact-credentials.sql', NOW());
+
+-- 004-microsecond-times.sql
+-- 004-microsecond-times.sql: api_keys' times keep microseconds, the precision of the contract's format ("2028-06-16T06:34:56.500000Z").
+-- Existing values keep their whole seconds (.000000).  Every column stays
+-- NULL DEFAULT NULL, so none gets an implicit DEFAULT or ON UPDATE
+-- CURRENT_TIMESTAMP.
+
+ALTER TABLE `api_keys`
+  MODIFY COLUMN `expires_at` timestamp(6) NULL DEFAULT NULL,
+  MODIFY COLUMN `last_used_at` timestamp(6) NULL DEFAULT NULL,
+  MODIFY COLUMN `revoked_at` timestamp(6) NULL DEFAULT NULL,
+  MODIFY COLUMN `created_at` timestamp(6) NULL DEFAULT NULL,
+  MODIFY COLUMN `updated_at` timestamp(6) NULL DEFAULT NULL;
+INSERT IGNORE INTO `apikeys_migrations` (`version`, `name`, `applied_at`) VALUES (4, '004-microsecond-times.sql', NOW());

@@ -331,13 +331,13 @@ print_key(void *ctx, const struct db_key *k)
 
 	(void)ctx;
 	if (k->expires_at != DB_TIME_NULL)
-		time_format_laravel(k->expires_at, exp);
+		time_format_laravel_us(k->expires_at, exp);
 	if (k->revoked_at != DB_TIME_NULL)
-		time_format_laravel(k->revoked_at, rev);
+		time_format_laravel_us(k->revoked_at, rev);
 	if (k->last_used_at != DB_TIME_NULL)
-		time_format_laravel(k->last_used_at, used);
+		time_format_laravel_us(k->last_used_at, used);
 	if (k->created_at != DB_TIME_NULL)
-		time_format_laravel(k->created_at, cre);
+		time_format_laravel_us(k->created_at, cre);
 	printf("%llu\t%s\t%s\t%s\t%s\t%s\t%s\n", (unsigned long long)k->id, k->key,
 	    k->name_null ? "-" : k->name, cre, exp, used, rev);
 	return 0;

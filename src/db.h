@@ -46,7 +46,7 @@ struct db_key {
 	char		secret_hash[DB_HASH_HEX + 1];	/* only by db_key_by_value */
 	char		secret_hint[DB_HINT_MAX];	/* "" when NULL */
 	char		permissions[DB_PERMS_MAX];	/* JSON array text */
-	int64_t		expires_at;	/* epoch seconds UTC, or DB_TIME_NULL */
+	int64_t		expires_at;	/* microseconds since the epoch (UTC), or DB_TIME_NULL */
 	int64_t		last_used_at;
 	int64_t		revoked_at;
 	int64_t		created_at;
@@ -63,7 +63,7 @@ struct db_key_new {
 	const char	*secret_hash;
 	const char	*secret_hint;
 	const char	*permissions;	/* JSON array text */
-	int64_t		 expires_at;
+	int64_t		 expires_at;	/* microseconds since the epoch (UTC) */
 	int64_t		 created_at;
 };
 

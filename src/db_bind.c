@@ -63,26 +63,32 @@ db_bind_out_time(MYSQL_BIND *b, MYSQL_TIME *t, my_bool *null)
 }
 
 void
-db_bind_in_time(MYSQL_BIND *b, MYSQL_TIME *t, int64_t epoch)
+db_bind_in_time(MYSQL_BIND *b, MYSQL_TIME *t, int64_t us)
 {
 	struct civil_time c;
+	int64_t sec = us / TIME_US, frac = us % TIME_US;
 
 	memset(b, 0, sizeof(*b));
 	memset(t, 0, sizeof(*t));
-	time_to_civil(epoch, &c);
+	if (frac < 0) {
+		frac += TIME_US;
+		sec--;
+	}
+	time_to_civil(sec, &c);
 	t->year = (unsigned)c.year;
 	t->month = (unsigned)c.month;
 	t->day = (unsigned)c.day;
 	t->hour = (unsigned)c.hour;
 	t->minute = (unsigned)c.minute;
 	t->second = (unsigned)c.second;
+	t->second_part = (unsigned long)frac;
 	t->time_type = MYSQL_TIMESTAMP_DATETIME;
 	b->buffer_type = MYSQL_TYPE_DATETIME;
 	b->buffer = t;
 }
 
 int64_t
-db_time_epoch(const MYSQL_TIME *t, my_bool null)
+db_time_us(const MYSQL_TIME *t, my_bool null)
 {
 	struct civil_time c;
 
@@ -94,5 +100,5 @@ db_time_epoch(const MYSQL_TIME *t, my_bool null)
 	c.hour = (int)t->hour;
 	c.minute = (int)t->minute;
 	c.second = (int)t->second;
-	return time_from_civil(&c);
+	return time_from_civil(&c) * TIME_US + (int64_t)(t->second_part % TIME_US);
 }

@@ -72,10 +72,10 @@ void db_bind_out_str(MYSQL_BIND *b, char *buf, size_t size, unsigned long *len, 
 void db_bind_out_int(MYSQL_BIND *b, int *v, my_bool *null);
 void db_bind_out_i64(MYSQL_BIND *b, long long *v, my_bool *null);
 void db_bind_out_time(MYSQL_BIND *b, MYSQL_TIME *t, my_bool *null);
-void db_bind_in_time(MYSQL_BIND *b, MYSQL_TIME *t, int64_t epoch);
+void db_bind_in_time(MYSQL_BIND *b, MYSQL_TIME *t, int64_t us);
 
-/* A fetched time as epoch seconds, DB_TIME_NULL if null. */
-int64_t db_time_epoch(const MYSQL_TIME *t, my_bool null);
+/* A fetched time in microseconds since the epoch, DB_TIME_NULL if null. */
+int64_t db_time_us(const MYSQL_TIME *t, my_bool null);
 
 /* Logs the connection's last error (never values). */
 void db_log_error(struct db *, const char *what);

@@ -124,11 +124,11 @@ key_finish(struct key_binds *b)
 		strcpy(k->permissions, "[]");
 	else
 		k->permissions[b->len[KC_PERMS]] = '\0';
-	k->expires_at = db_time_epoch(&b->t[0], b->null[KC_EXPIRES]);
-	k->last_used_at = db_time_epoch(&b->t[1], b->null[KC_USED]);
-	k->revoked_at = db_time_epoch(&b->t[2], b->null[KC_REVOKED]);
-	k->created_at = db_time_epoch(&b->t[3], b->null[KC_CREATED]);
-	k->updated_at = db_time_epoch(&b->t[4], b->null[KC_UPDATED]);
+	k->expires_at = db_time_us(&b->t[0], b->null[KC_EXPIRES]);
+	k->last_used_at = db_time_us(&b->t[1], b->null[KC_USED]);
+	k->revoked_at = db_time_us(&b->t[2], b->null[KC_REVOKED]);
+	k->created_at = db_time_us(&b->t[3], b->null[KC_CREATED]);
+	k->updated_at = db_time_us(&b->t[4], b->null[KC_UPDATED]);
 	if (b->null[KC_HASH] || b->len[KC_HASH] != DB_HASH_HEX)
 		k->secret_hash[0] = '\0';
 	else
@@ -220,7 +220,7 @@ db_key_revoke(struct db *db, uint64_t id, uint64_t user_id, int64_t *revoked_at)
 	db_bind_out_time(&res[0], &t, &null);
 	rc = db_run_prepared(db, ST_KEY_REVOKED_AT, p, res, NULL, NULL, NULL, NULL);
 	if (rc == DB_OK)
-		*revoked_at = db_time_epoch(&t, null);
+		*revoked_at = db_time_us(&t, null);
 	return rc;
 }
 

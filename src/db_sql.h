@@ -53,7 +53,7 @@
 	"VALUES (?, ?, ?, ?, '[]', NOW() + INTERVAL 1 YEAR, NOW(), NOW())"
 #define SQL_KEY_COUNT_LIVE \
 	"SELECT COUNT(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL " \
-	"AND (expires_at IS NULL OR expires_at > NOW())"
+	"AND (expires_at IS NULL OR expires_at > NOW(6))"
 #define SQL_KEY_CREATE \
 	"INSERT INTO api_keys (user_id, name, `key`, secret_hash, secret_hint, " \
 	"permissions, expires_at, created_at, updated_at) " \
@@ -65,7 +65,7 @@
 	"WHERE id = ? AND user_id = ? AND revoked_at IS NULL"
 #define SQL_KEY_REVOKED_AT	"SELECT revoked_at FROM api_keys WHERE id = ? AND user_id = ?"
 #define SQL_KEY_BY_VALUE	SQL_KEY_COLUMNS ", secret_hash, " \
-	"revoked_at IS NULL AND (expires_at IS NULL OR expires_at > NOW()), " \
+	"revoked_at IS NULL AND (expires_at IS NULL OR expires_at > NOW(6)), " \
 	SQL_RECENTLY_USED " FROM api_keys WHERE `key` = ?"
 #define SQL_KEY_TOUCH \
 	"UPDATE api_keys SET last_used_at = NOW() WHERE id = ? AND (" SQL_RECENTLY_USED ")"

@@ -210,11 +210,11 @@ jw_null(struct jw *w)
 }
 
 void
-jw_time(struct jw *w, int64_t epoch)
+jw_time(struct jw *w, int64_t us)
 {
 	char buf[TIME_LARAVEL_LEN + 1];
 
-	if (epoch == TIME_NULL || time_format_laravel(epoch, buf) != 0)
+	if (us == TIME_NULL || time_format_laravel_us(us, buf) != 0)
 		jw_null(w);
 	else {
 		separate(w);

@@ -43,9 +43,9 @@ void jw_int(struct jw *, long long v);
 void jw_bool(struct jw *, int v);
 void jw_null(struct jw *);
 
-/* A time as Laravel writes it ("2026-12-17T00:00:00.000000Z"), or null for
- * TIME_NULL or a year outside 0..9999. */
-void jw_time(struct jw *, int64_t epoch);
+/* A time in microseconds as Laravel writes it ("2026-12-17T00:00:00.500000Z"),
+ * or null for TIME_NULL or a year outside 0..9999. */
+void jw_time(struct jw *, int64_t us);
 
 /* A value given as n bytes of text that is already JSON (a number). */
 void jw_raw(struct jw *, const char *text, size_t n);

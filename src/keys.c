@@ -3,7 +3,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "crypto.h"
 #include "keys.h"
@@ -209,7 +208,7 @@ keys_create(struct app *app, const struct request *req, const struct call *call,
 	struct jw perms;
 	const char *perms_text;
 	size_t perms_len;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = time_now_us();
 	uint64_t id = 0;
 	enum db_status rc;
 	struct jw *w;
@@ -236,7 +235,7 @@ keys_create(struct app *app, const struct request *req, const struct call *call,
 	nk.secret_hint = f.hint;
 	nk.permissions = perms_text;
 	nk.created_at = now;
-	nk.expires_at = in.expires_at.set ? in.expires_at.value : time_add_years(now, 1);
+	nk.expires_at = in.expires_at.set ? in.expires_at.value : time_add_years_us(now, 1);
 	rc = db_key_create(app->db, &nk, app->cfg->max_keys, &id);
 	if (rc == DB_LIMIT) {
 		response_error(res, 409, MSG_LIMIT);

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "timeutil.h"
 
@@ -76,15 +77,32 @@ put2(char *p, int v)
 	p[1] = (char)('0' + v % 10);
 }
 
+/* The whole second (rounded down) and the microseconds (0..999999) of us. */
+static void
+split_us(int64_t us, int64_t *sec, int *frac)
+{
+	int64_t s = us / TIME_US, f = us % TIME_US;
+
+	if (f < 0) {
+		f += TIME_US;
+		s--;
+	}
+	*sec = s;
+	*frac = (int)f;
+}
+
 int
-time_format_laravel(int64_t epoch, char out[TIME_LARAVEL_LEN + 1])
+time_format_laravel_us(int64_t us, char out[TIME_LARAVEL_LEN + 1])
 {
 	struct civil_time t;
+	int64_t sec;
+	int frac;
 
-	time_to_civil(epoch, &t);
+	split_us(us, &sec, &frac);
+	time_to_civil(sec, &t);
 	if (t.year < 0 || t.year > 9999)
 		return -1;
-	/* "YYYY-MM-DDTHH:MM:SS.000000Z", digit by digit: this runs three
+	/* "YYYY-MM-DDTHH:MM:SS.uuuuuuZ", digit by digit: this runs three
 	 * times in every show. */
 	memcpy(out, "0000-00-00T00:00:00.000000Z", TIME_LARAVEL_LEN + 1);
 	put2(out, t.year / 100);
@@ -94,6 +112,9 @@ time_format_laravel(int64_t epoch, char out[TIME_LARAVEL_LEN + 1])
 	put2(out + 11, t.hour);
 	put2(out + 14, t.minute);
 	put2(out + 17, t.second);
+	put2(out + 20, frac / 10000);
+	put2(out + 22, frac / 100 % 100);
+	put2(out + 24, frac % 100);
 	return 0;
 }
 
@@ -125,11 +146,11 @@ expect(const char *s, size_t len, size_t *pos, char want)
 }
 
 int
-time_parse_rfc3339(const char *s, size_t len, int64_t *out)
+time_parse_rfc3339_us(const char *s, size_t len, int64_t *out)
 {
 	struct civil_time t;
 	size_t pos = 0;
-	int offset = 0;
+	int offset = 0, frac = 0, scale = 100000;
 
 	if ((t.year = digits(s, len, &pos, 4)) < 0 || expect(s, len, &pos, '-') ||
 	    (t.month = digits(s, len, &pos, 2)) < 0 || expect(s, len, &pos, '-') ||
@@ -145,8 +166,11 @@ time_parse_rfc3339(const char *s, size_t len, int64_t *out)
 	if (pos < len && s[pos] == '.') {
 		size_t start = ++pos;
 
-		while (pos < len && s[pos] >= '0' && s[pos] <= '9')
-			pos++;
+		/* Six digits are kept (microseconds), the rest truncated. */
+		for (; pos < len && s[pos] >= '0' && s[pos] <= '9'; pos++) {
+			frac += (s[pos] - '0') * scale;
+			scale /= 10;
+		}
 		if (pos == start)
 			return -1;
 	}
@@ -167,20 +191,32 @@ time_parse_rfc3339(const char *s, size_t len, int64_t *out)
 	    t.day > time_days_in_month(t.year, t.month) || t.hour > 23 ||
 	    t.minute > 59 || t.second > 59)
 		return -1;
-	*out = time_from_civil(&t) - offset;
+	*out = (time_from_civil(&t) - offset) * TIME_US + frac;
 	return 0;
 }
 
 int64_t
-time_add_years(int64_t t, unsigned years)
+time_add_years_us(int64_t us, unsigned years)
 {
 	struct civil_time c;
-	int dim;
+	int64_t sec;
+	int dim, frac;
 
-	time_to_civil(t, &c);
+	split_us(us, &sec, &frac);
+	time_to_civil(sec, &c);
 	c.year += (int)years;
 	dim = time_days_in_month(c.year, c.month);
 	if (c.day > dim)
 		c.day = dim;
-	return time_from_civil(&c);
+	return time_from_civil(&c) * TIME_US + frac;
+}
+
+int64_t
+time_now_us(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return (int64_t)time(NULL) * TIME_US;
+	return (int64_t)ts.tv_sec * TIME_US + ts.tv_nsec / 1000;
 }

@@ -112,11 +112,11 @@ check_future_time(const struct field_rule *r, json_t *v, struct valid_time *dst,
 	if (v == NULL || json_is_null(v))
 		return;
 	if (!json_is_string(v) ||
-	    time_parse_rfc3339(json_string_value(v), json_string_length(v), &t) != 0)
+	    time_parse_rfc3339_us(json_string_value(v), json_string_length(v), &t) != 0)
 		add_error(errs, r->member, "The %s field must be a valid date.", r->label);
 	else if (t <= now)
 		add_error(errs, r->member, "The %s field must be a date after now.", r->label);
-	else if (t > time_add_years(now, r->max))
+	else if (t > time_add_years_us(now, r->max))
 		add_error(errs, r->member,
 		    "The %s field must be a date before or equal to %u years from now.",
 		    r->label, r->max);

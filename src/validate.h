@@ -20,7 +20,7 @@ enum valid_result {
 
 /* A checked optional time: set is 0 when the member was absent or null. */
 struct valid_time {
-	int64_t	value;		/* epoch seconds UTC */
+	int64_t	value;		/* microseconds since the epoch, UTC */
 	int	set;
 };
 

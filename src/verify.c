@@ -3,11 +3,11 @@
 
 #include <stddef.h>
 #include <string.h>
-#include <time.h>
 
 #include "crypto.h"
 #include "keys.h"
 #include "log.h"
+#include "timeutil.h"
 
 #define MSG_VALID	"API key is valid"
 #define MSG_INVALID_KEY	"Invalid API key."
@@ -52,7 +52,7 @@ keys_verify(struct app *app, const struct request *req, const struct call *call,
 	/* Every path below does the same work: one lookup, one HMAC, one
 	 * constant-time comparison, whatever was wrong with the input. */
 	well_formed = validate_body(req->body_state == BODY_OK ? req->body : NULL,
-	    req->body_len, verify_rules, NVERIFY_RULES, &in, (int64_t)time(NULL),
+	    req->body_len, verify_rules, NVERIFY_RULES, &in, time_now_us(),
 	    &errs) == VALID_OK;
 	if (!well_formed)
 		memset(&in, 0, sizeof(in));	/* look up "", hash "" */

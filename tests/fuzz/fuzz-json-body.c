@@ -10,6 +10,7 @@
 
 #include "keys.h"
 #include "response.h"
+#include "timeutil.h"
 #include "utf8.h"
 #include "validate.h"
 
@@ -19,9 +20,9 @@ void LLVMFuzzerInitialize(int *, char ***);
 /* What the contract allows in a permission (contract section 7). */
 #define PERM_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_.:-"
 
-/* 2026-01-15T12:00:00Z, a fixed now so that runs repeat. */
-#define NOW		1768478400
-#define FIVE_YEARS	(5 * 366 * 86400)	/* an upper bound, leap days or not */
+/* 2026-01-15T12:00:00Z in microseconds, a fixed now so that runs repeat. */
+#define NOW		(1768478400 * TIME_US)
+#define FIVE_YEARS	(5 * 366 * 86400 * TIME_US)	/* an upper bound, leap days or not */
 
 /* 1 if s (n bytes) starts with the UTF-8 of one of the blanks trimmed. */
 static int

@@ -10,7 +10,7 @@ expected_show() {
 	    '\",\"created_at\":\"', DATE_FORMAT(created_at, $SQL_TIME),
 	    '\",\"updated_at\":\"', DATE_FORMAT(updated_at, $SQL_TIME), '\"}}') FROM api_keys WHERE id = $1"
 }
-SHOW_RE="^\{\"success\":true,\"message\":\"API key fetched successfully\",\"data\":\{\"id\":[0-9]+,\"user_id\":[0-9]+,\"key\":\"$KEY_RE\",\"permissions\":\[\],\"expires_at\":\"$TIME_RE\",\"created_at\":\"$TIME_RE\",\"updated_at\":\"$TIME_RE\"\}\}$"
+SHOW_RE="^\{\"success\":true,\"message\":\"API key fetched successfully\",\"data\":\{\"id\":[0-9]+,\"user_id\":[0-9]+,\"key\":\"$KEY_RE\",\"permissions\":\[\],\"expires_at\":\"$TIME0_RE\",\"created_at\":\"$TIME0_RE\",\"updated_at\":\"$TIME0_RE\"\}\}$"
 
 new_user show
 OWNER=$TOKEN
@@ -40,6 +40,9 @@ expect_sql "SET time_zone = '+00:00'; SELECT CONCAT(DATE_FORMAT(expires_at, $SQL
 req GET "/api/api-keys/$KEY_ID" -H "$(auth "$OWNER")"
 expect 200 "{\"success\":true,\"message\":\"API key fetched successfully\",\"data\":{\"id\":$KEY_ID,\"user_id\":$OWNER_ID,\"key\":\"$KEY\",\"permissions\":[\"payments:read\",\"refunds\"],\"expires_at\":\"2036-12-17T23:59:59.000000Z\",\"created_at\":\"2025-12-17T00:00:00.000000Z\",\"updated_at\":\"2025-12-18T01:02:03.000000Z\"}}" \
     "stored times and permissions come back as stored, times in UTC"
+"$TEST_SQL" "SET time_zone = '+00:00'; UPDATE api_keys SET updated_at = '2025-12-18 01:02:03.250001' WHERE id = $KEY_ID"
+req GET "/api/api-keys/$KEY_ID" -H "$(auth "$OWNER")"
+expect_json .data.updated_at 2025-12-18T01:02:03.250001Z "a stored fraction of a second comes back, to the microsecond"
 "$TEST_SQL" "UPDATE api_keys SET expires_at = NULL WHERE id = $KEY_ID"
 req GET "/api/api-keys/$KEY_ID" -H "$(auth "$OWNER")"
 expect_status 200 "a key without an expiry shows"

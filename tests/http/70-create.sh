@@ -18,6 +18,23 @@ expect_status 201 "null expiry and permissions take the defaults"
 ID=$(printf '%s' "$BODY" | jq -r .data.id)
 expect_json '.data.permissions | length' 0 "default permissions []"
 expect_sql "SELECT expires_at = created_at + INTERVAL 1 YEAR FROM api_keys WHERE id=$ID" 1 "default expiry one year on"
+expect_sql "SET time_zone = '+00:00'; SELECT CONCAT(DATE_FORMAT(expires_at, $SQL_TIME), ' ', DATE_FORMAT(created_at, $SQL_TIME)) FROM api_keys WHERE id=$ID" \
+    "$(json '.data.expires_at + " " + .data.created_at')" "the answer's times are the stored ones, to the microsecond"
+
+# A fraction of a second is kept: the issue's example (inside the five-year
+# window while today is between 2023-06-16 and 2028-06-16).
+create '{"name":"fraction","expires_at":"2028-06-15T22:34:56.5-08:00"}'
+expect_status 201 "an expiry with a fraction of a second"
+expect_json .data.expires_at 2028-06-16T06:34:56.500000Z "create answers the half second, in UTC"
+ID=$(printf '%s' "$BODY" | jq -r .data.id)
+expect_sql "SET time_zone = '+00:00'; SELECT DATE_FORMAT(expires_at, $SQL_TIME) FROM api_keys WHERE id=$ID" \
+    2028-06-16T06:34:56.500000Z "the half second is stored"
+req GET "/api/api-keys/$ID" -H "$(auth "$TOKEN")"
+expect_json .data.expires_at 2028-06-16T06:34:56.500000Z "show gives the same half second"
+req GET /api/api-keys -H "$(auth "$TOKEN")"
+expect_json ".data[] | select(.id == $ID) | .expires_at" 2028-06-16T06:34:56.500000Z "list gives the same half second"
+create '{"name":"fraction7","expires_at":"2028-06-15T22:34:56.1234567Z"}'
+expect_json .data.expires_at 2028-06-15T22:34:56.123456Z "a seventh fractional digit is truncated"
 name50=$(printf 'é%.0s' $(seq 1 50))
 create "{\"name\":\"$name50\"}"
 expect_status 201 "a name of 50 two-byte characters"

@@ -5,7 +5,7 @@ new_user revoke
 generate "$TOKEN"
 req DELETE "/api/api-keys/$KEY_ID" -H "$(auth "$TOKEN")"
 expect_status 200 "revoke answers 200"
-expect_match "^\{\"success\":true,\"message\":\"API key revoked successfully\",\"data\":\{\"id\":$KEY_ID,\"revoked_at\":\"$TIME_RE\"\}\}$" "the envelope"
+expect_match "^\{\"success\":true,\"message\":\"API key revoked successfully\",\"data\":\{\"id\":$KEY_ID,\"revoked_at\":\"$TIME0_RE\"\}\}$" "the envelope"
 FIRST=$BODY
 sleep 1.1
 req DELETE "/api/api-keys/$KEY_ID" -H "$(auth "$TOKEN")"

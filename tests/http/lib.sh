@@ -162,9 +162,12 @@ UNAVAILABLE='{"success":false,"message":"Service Unavailable."}'
 INVALID_KEY='{"success":false,"message":"Invalid API key."}'
 KEY_RE='MTP_KEY_[A-Za-z0-9]{40}'
 SEC_RE='MTP_SEC_[A-Za-z0-9]{40}'
-TIME_RE='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.000000Z'
+# A time as the contract writes it (microseconds), and one of whole seconds
+# (what the SQL's NOW() stores: generate, revoke, last use).
+TIME_RE='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z'
+TIME0_RE='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.000000Z'
 # A stored time as the contract writes it (run with SET time_zone='+00:00').
-SQL_TIME="'%Y-%m-%dT%H:%i:%s.000000Z'"
+SQL_TIME="'%Y-%m-%dT%H:%i:%s.%fZ'"
 
 # --- users, tokens, keys -----------------------------------------------------
 

@@ -68,10 +68,20 @@ fake_db_set_now(int64_t now)
 	clock_now = now;
 }
 
+/* Microseconds, as every time of db.h. */
 static int64_t
 now(void)
 {
-	return clock_now != 0 ? clock_now : (int64_t)time(NULL);
+	return clock_now != 0 ? clock_now : time_now_us();
+}
+
+/* now() in whole seconds, as the SQL's NOW() stores it. */
+static int64_t
+now_whole(void)
+{
+	int64_t t = now();
+
+	return t - t % TIME_US;
 }
 
 void
@@ -375,7 +385,7 @@ db_key_replace(struct db *db, uint64_t user_id, const char *key,
 	enum db_status rc = enter("db_key_replace", "user=%llu", (unsigned long long)user_id);
 	struct db_key nk;
 	size_t i, j;
-	int64_t t = now();
+	int64_t t = now_whole();
 
 	(void)db;
 	if (rc != DB_OK)
@@ -397,7 +407,7 @@ db_key_replace(struct db *db, uint64_t user_id, const char *key,
 	snprintf(nk.secret_hint, sizeof(nk.secret_hint), "%s", secret_hint);
 	strcpy(nk.permissions, "[]");
 	nk.created_at = nk.updated_at = t;
-	nk.expires_at = time_add_years(t, 1);
+	nk.expires_at = time_add_years_us(t, 1);
 	nk.last_used_at = nk.revoked_at = DB_TIME_NULL;
 	fake_db_add_key(&nk);
 	*new_id = nk.id;
@@ -493,7 +503,7 @@ db_key_revoke(struct db *db, uint64_t id, uint64_t user_id, int64_t *revoked_at)
 	if ((row = fake_db_key(id)) == NULL || row->user_id != user_id)
 		return DB_NOT_FOUND;
 	if (row->revoked_at == DB_TIME_NULL) {
-		row->revoked_at = now();
+		row->revoked_at = now_whole();
 		row->updated_at = row->revoked_at;
 	}
 	*revoked_at = row->revoked_at;
@@ -518,7 +528,7 @@ db_key_by_value(struct db *db, const char *key, struct db_key *k)
 		return DB_NOT_FOUND;
 	*k = *row;
 	k->live = key_live(row);
-	k->stale = row->last_used_at == DB_TIME_NULL || now() - row->last_used_at >= 60;
+	k->stale = row->last_used_at == DB_TIME_NULL || now() - row->last_used_at >= 60 * TIME_US;
 	return DB_OK;
 }
 
@@ -533,8 +543,8 @@ db_key_touch(struct db *db, uint64_t id)
 		return rc;
 	if ((row = fake_db_key(id)) == NULL)
 		return DB_NOT_FOUND;
-	if (row->last_used_at == DB_TIME_NULL || now() - row->last_used_at >= 60)
-		row->last_used_at = now();
+	if (row->last_used_at == DB_TIME_NULL || now() - row->last_used_at >= 60 * TIME_US)
+		row->last_used_at = now_whole();
 	return DB_OK;
 }
 

@@ -23,8 +23,10 @@
  * clock back to the real time.  Cannot fail. */
 void fake_db_reset(void);
 
-/* The time the fake stamps revocations, generated keys and the live/stale
- * flags with; 0 means time(NULL).  Handlers keep their own clock. */
+/* The time (microseconds since the epoch) the fake stamps revocations,
+ * generated keys and the live/stale flags with, stamps taken in whole
+ * seconds as the SQL's NOW(); 0 means the real clock.  Handlers keep their
+ * own clock. */
 void fake_db_set_now(int64_t now);
 
 /* Adds a user; email_verified is what db_token_* report for its tokens. */

@@ -23,15 +23,15 @@ void db_tx_run(void) __attribute__((weak));
 
 #define PEPPER		"unit-test-pepper-0123456789abcdef"
 
-/* The fixture's clock (the fake's) and its times. */
-#define T_NOW		1780315200LL	/* 2026-06-01T12:00:00Z */
-#define T_CREATED	1765929600LL	/* 2025-12-17T00:00:00Z */
-#define T_UPDATED	1766050215LL	/* 2025-12-18T09:30:15Z */
-#define T_EXPIRES	1923696000LL	/* 2030-12-17T00:00:00Z */
-#define T_USED		1780214400LL	/* 2026-05-31T08:00:00Z */
-#define T_OLD		1761991200LL	/* 2025-11-01T10:00:00Z */
-#define T_REVOKED	1772506983LL	/* 2026-03-03T03:03:03Z */
-#define T_PAST		1767225600LL	/* 2026-01-01T00:00:00Z */
+/* The fixture's clock (the fake's) and its times, in microseconds. */
+#define T_NOW		(1780315200LL * TIME_US)	/* 2026-06-01T12:00:00Z */
+#define T_CREATED	(1765929600LL * TIME_US)	/* 2025-12-17T00:00:00Z */
+#define T_UPDATED	(1766050215LL * TIME_US)	/* 2025-12-18T09:30:15Z */
+#define T_EXPIRES	(1923696000LL * TIME_US)	/* 2030-12-17T00:00:00Z */
+#define T_USED		(1780214400LL * TIME_US)	/* 2026-05-31T08:00:00Z */
+#define T_OLD		(1761991200LL * TIME_US)	/* 2025-11-01T10:00:00Z */
+#define T_REVOKED	(1772506983LL * TIME_US)	/* 2026-03-03T03:03:03Z */
+#define T_PAST		(1767225600LL * TIME_US)	/* 2026-01-01T00:00:00Z */
 
 #define TOK1		"Bearer 5|tok-one-plain"
 #define TOK2		"Bearer 6|tok-two-plain"
@@ -87,7 +87,7 @@ sha_hex(const char *plain, char out[CRYPTO_HEX_SHA256 + 1])
 static void
 laravel(int64_t t, char out[TIME_LARAVEL_LEN + 1])
 {
-	if (time_format_laravel(t, out) != 0)
+	if (time_format_laravel_us(t, out) != 0)
 		strcpy(out, "?");
 }
 
@@ -600,13 +600,13 @@ test_create(void)
 
 	seed();
 	/* Two years ahead on a whole day: inside the 5-year window. */
-	t0 = (int64_t)time(NULL);
-	exp_at = t0 - t0 % 86400 + 2 * 365 * 86400LL;
+	t0 = time_now_us();
+	exp_at = t0 - t0 % (86400 * TIME_US) + 2 * 365 * 86400 * TIME_US;
 	laravel(exp_at, exp_txt);
 	snprintf(body, sizeof(body), "{\"name\":\"  CI deploy  \",\"expires_at\":\"%s\","
 	    "\"permissions\":[\"keys:read\",\"payments.write\"],\"other\":1}", exp_txt);
 	send_req("POST", "/api/api-keys", TOK1, body);
-	t1 = (int64_t)time(NULL);
+	t1 = time_now_us();
 	is_int(r.status, 201, "create: 201");
 	ok(take_value("key", key) == 0 && well_formed(key, "MTP_KEY_") &&
 	    take_value("secret", secret) == 0 && well_formed(secret, "MTP_SEC_"),
@@ -632,7 +632,7 @@ test_create(void)
 	send_req("POST", "/api/api-keys", TOK1, "{\"name\":\"x\",\"expires_at\":null}");
 	row = fake_db_key(12);
 	ok(r.status == 201 && row != NULL && strstr(r.body, "\"permissions\":[],") != NULL &&
-	    row->expires_at == time_add_years(row->created_at, 1),
+	    row->expires_at == time_add_years_us(row->created_at, 1),
 	    "create: defaults: permissions [], expiry one year on");
 
 	for (i = 0; i < 50; i++)
@@ -677,7 +677,7 @@ test_create(void)
 
 	memset(name51, 'n', 51);
 	name51[51] = '\0';
-	laravel(t0 + 6 * 366 * 86400LL, exp_txt);
+	laravel(t0 + 6 * 366 * 86400 * TIME_US, exp_txt);
 	snprintf(body, sizeof(body), "{\"name\":\"%s\",\"expires_at\":\"%s\",\"permissions\":[",
 	    name51, exp_txt);
 	for (i = 0; i < 33; i++)
@@ -730,6 +730,35 @@ test_create(void)
 	ok(r.status == 403 && strstr(r.body, "confirm your email") != NULL,
 	    "create: unverified email checked before the body");
 	cfg.require_verified_email = 0;
+
+	/* A fraction of a second is kept: "...T22:34:56.5-08:00" two years on
+	 * is "...T06:34:56.500000Z" the next day, in create, show and list. */
+	seed();
+	t0 = time_now_us();
+	exp_at = t0 - t0 % (86400 * TIME_US) + 2 * 365 * 86400 * TIME_US +
+	    (22 * 3600 + 34 * 60 + 56) * TIME_US;
+	laravel(exp_at, exp_txt);
+	snprintf(body, sizeof(body), "{\"name\":\"frac\",\"expires_at\":\"%.19s.5-08:00\"}",
+	    exp_txt);
+	exp_at += 8 * 3600 * TIME_US + 500000;
+	laravel(exp_at, exp_txt);
+	ok(strstr(exp_txt, ":56.500000Z") != NULL, "create: the expected answer has .500000Z");
+	send_req("POST", "/api/api-keys", TOK1, body);
+	row = fake_db_key(11);
+	ok(r.status == 201 && row != NULL && row->expires_at == exp_at,
+	    "create with .5: half a second stored");
+	laravel(row != NULL ? row->created_at : 0, created_txt);
+	ok(take_value("key", key) == 0 && take_value("secret", secret) == 0, "create with .5: 201");
+	snprintf(want, sizeof(want), "{\"success\":true,\"message\":\"API key created "
+	    "successfully\",\"data\":{\"id\":11,\"name\":\"frac\",\"key\":\"%s\","
+	    "\"secret\":\"%s\",\"permissions\":[],\"expires_at\":\"%s\",\"created_at\":\"%s\"}}",
+	    key, secret, exp_txt, created_txt);
+	is_str(r.body, want, "create with .5: exact body, expires_at ends .500000Z");
+	snprintf(want, sizeof(want), "\"expires_at\":\"%s\"", exp_txt);
+	send_req("GET", "/api/api-keys/11", TOK1, NULL);
+	ok(r.status == 200 && strstr(r.body, want) != NULL, "show: the same .500000Z");
+	send_req("GET", "/api/api-keys", TOK1, NULL);
+	ok(r.status == 200 && strstr(r.body, want) != NULL, "list: the same .500000Z");
 }
 
 static void
@@ -790,7 +819,7 @@ test_revoke(void)
 	is_str(r.body, revoked, "revoke: exact body");
 	is_str(fake_db_log(), "db_token_by_id id=5; db_key_revoke id=7 user=1",
 	    "revoke: the key id and the caller");
-	fake_db_set_now(T_NOW + 3600);
+	fake_db_set_now(T_NOW + 3600 * TIME_US);
 	send_req("DELETE", "/api/api-keys/7", TOK1, NULL);
 	ok(r.status == 200 && strcmp(r.body, revoked) == 0,
 	    "revoke again: the same answer, the first time");

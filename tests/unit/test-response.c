@@ -252,13 +252,15 @@ test_writer(void)
 	jw_array_begin(&w);
 	jw_time(&w, TIME_NULL);
 	jw_time(&w, 0);
-	jw_time(&w, 1781654400);
-	jw_time(&w, -62167219201LL);	/* 0000-01-01 minus a second: year -1 */
-	jw_time(&w, 253402300800LL);	/* 10000-01-01 */
+	jw_time(&w, 1781654400 * TIME_US);
+	jw_time(&w, 1781654400 * TIME_US + 500000);
+	jw_time(&w, -62167219200LL * TIME_US - 1);	/* 0000-01-01 minus 1 us: year -1 */
+	jw_time(&w, 253402300800LL * TIME_US);	/* 10000-01-01 */
 	jw_array_end(&w);
 	is_str(jw_text(&w, &len), "[null,\"1970-01-01T00:00:00.000000Z\","
-	    "\"2026-06-17T00:00:00.000000Z\",null,null]",
-	    "jw_time: null for TIME_NULL and years outside 0..9999, Laravel's format else");
+	    "\"2026-06-17T00:00:00.000000Z\",\"2026-06-17T00:00:00.500000Z\",null,null]",
+	    "jw_time (microseconds): null for TIME_NULL and years outside 0..9999, "
+	    "Laravel's format else, with the fraction");
 	jw_reset(&w);
 
 	jw_array_begin(&w);

@@ -12,8 +12,10 @@
 #include "utf8.h"
 #include "validate.h"
 
-/* 2026-01-15T12:00:00Z */
-#define NOW 1768478400
+/* 2026-01-15T12:00:00Z, in microseconds; now_us is what runs use. */
+#define NOW (1768478400 * TIME_US)
+
+static int64_t now_us = NOW;
 
 static struct create_input in;
 static struct valid_errors errs;
@@ -47,7 +49,7 @@ runn(const char *body, size_t len)
 
 	memset(&in, 0, sizeof(in));
 	memset(&errs, 0x5a, sizeof(errs));	/* validate_body must set n */
-	r = validate_body(body, len, keys_create_rules, keys_create_nrules, &in, NOW, &errs);
+	r = validate_body(body, len, keys_create_rules, keys_create_nrules, &in, now_us, &errs);
 	errors_text(&errs, errtext, sizeof(errtext));
 	return r;
 }
@@ -180,10 +182,10 @@ test_expiry(void)
 {
 	is_int(run("{\"name\":\"x\",\"expires_at\":\"2026-06-01T00:00:00Z\"}"), VALID_OK,
 	    "a future expiry");
-	ok(in.expires_at.set && in.expires_at.value == 1780272000, "stored as UTC");
+	ok(in.expires_at.set && in.expires_at.value == 1780272000 * TIME_US, "stored as UTC");
 	is_int(run("{\"name\":\"x\",\"expires_at\":\"2026-06-01T02:00:00+02:00\"}"), VALID_OK,
 	    "an expiry with an offset");
-	is_int(in.expires_at.value, 1780272000, "offset applied");
+	is_int(in.expires_at.value, 1780272000 * TIME_US, "offset applied");
 	is_int(run("{\"name\":\"x\",\"expires_at\":\"2028-02-29T00:00:00Z\"}"), VALID_OK,
 	    "a leap day");
 	is_int(run("{\"name\":\"x\",\"expires_at\":\"2027-02-29T00:00:00Z\"}"), VALID_INVALID,
@@ -225,6 +227,29 @@ test_expiry(void)
 	    "valid-date message");
 	is_int(run("{\"name\":\"x\",\"expires_at\":null}"), VALID_OK, "null means the default");
 	ok(!in.expires_at.set, "not set");
+
+	/* Fractions are kept, and the comparisons see them. */
+	is_int(run("{\"name\":\"x\",\"expires_at\":\"2028-06-15T22:34:56.5-08:00\"}"),
+	    VALID_OK, "a fraction of a second");
+	ok(in.expires_at.set && in.expires_at.value == 1844750096 * TIME_US + 500000,
+	    "the fraction is stored (microseconds)");
+	is_int(run("{\"name\":\"x\",\"expires_at\":\"2026-01-15T12:00:00.000001Z\"}"), VALID_OK,
+	    "one microsecond after now");
+	is_int(in.expires_at.value, NOW + 1, "one microsecond after now, stored");
+	is_int(run("{\"name\":\"x\",\"expires_at\":\"2031-01-15T12:00:00.000001Z\"}"),
+	    VALID_INVALID, "one microsecond past 5 years");
+	is_int(run("{\"name\":\"x\",\"expires_at\":\"2031-01-15T12:00:00.000000Z\"}"), VALID_OK,
+	    "exactly 5 years ahead, written with a fraction");
+	now_us = NOW + 500000;
+	is_int(run("{\"name\":\"x\",\"expires_at\":\"2026-01-15T12:00:00.4Z\"}"), VALID_INVALID,
+	    "before a now that has a fraction");
+	is_int(run("{\"name\":\"x\",\"expires_at\":\"2026-01-15T12:00:00.500001Z\"}"), VALID_OK,
+	    "a microsecond after a now that has a fraction");
+	is_int(run("{\"name\":\"x\",\"expires_at\":\"2031-01-15T12:00:00.5Z\"}"), VALID_OK,
+	    "5 years after a now that has a fraction");
+	is_int(run("{\"name\":\"x\",\"expires_at\":\"2031-01-15T12:00:00.500001Z\"}"),
+	    VALID_INVALID, "a microsecond past 5 years after a now that has a fraction");
+	now_us = NOW;
 }
 
 static void
