@@ -67,6 +67,12 @@ struct db_key_new {
 	int64_t		 created_at;
 };
 
+/* Who makes a change, as the audit trail records it. */
+struct db_actor {
+	char		 name[32];	/* "token:12" (a bearer token) or "admin" */
+	const char	*ip;		/* REMOTE_ADDR as the front end gave it; NULL: none */
+};
+
 /* Called once per listed key; a non-zero return stops the listing. */
 typedef int db_key_cb(void *ctx, const struct db_key *);
 

@@ -65,6 +65,15 @@ typedef enum db_status db_tx_body(struct db *, void *ctx, int *retry);
  */
 enum db_status db_tx_run(struct db *, db_tx_body *body, void *ctx, const char *what);
 
+/*
+ * Records one event of the audit trail (actions: generated, created,
+ * rotated, updated, revoked, deleted) for key_id of user_id; details is a
+ * JSON object's text or NULL.  For the body of a transaction (db_tx_run):
+ * the event commits, or rolls back, with the change it records.
+ */
+enum db_status db_event_record(struct db *, uint64_t key_id, uint64_t user_id,
+    const char *action, const struct db_actor *, const char *details, int *retry);
+
 /* Bind helpers: each clears b and points it at caller storage. */
 void db_bind_u64(MYSQL_BIND *b, uint64_t *v);
 void db_bind_in_str(MYSQL_BIND *b, const char *s, size_t len);

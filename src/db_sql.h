@@ -70,6 +70,11 @@
 #define SQL_KEY_TOUCH \
 	"UPDATE api_keys SET last_used_at = NOW() WHERE id = ? AND (" SQL_RECENTLY_USED ")"
 
+/* One event of the audit trail, in the transaction of the change it records. */
+#define SQL_EVENT_INSERT \
+	"INSERT INTO api_key_events (key_id, user_id, action, actor, ip, details, created_at) " \
+	"VALUES (?, ?, ?, ?, ?, ?, NOW(6))"
+
 /* The statements prepared on every connection: X(id, text). */
 #define DB_STATEMENTS(X) \
 	X(ST_TOKEN_BY_ID, SQL_TOKEN_BY_ID) \
@@ -86,6 +91,7 @@
 	X(ST_KEY_REVOKE, SQL_KEY_REVOKE) \
 	X(ST_KEY_REVOKED_AT, SQL_KEY_REVOKED_AT) \
 	X(ST_KEY_BY_VALUE, SQL_KEY_BY_VALUE) \
-	X(ST_KEY_TOUCH, SQL_KEY_TOUCH)
+	X(ST_KEY_TOUCH, SQL_KEY_TOUCH) \
+	X(ST_EVENT_INSERT, SQL_EVENT_INSERT)
 
 #endif

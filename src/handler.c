@@ -1,6 +1,8 @@
 /* handler.c: the answers every handler shares: a database failure as its HTTP status. */
 #include "ac-config.h"
 
+#include <stdio.h>
+
 #include "handler.h"
 
 int
@@ -21,4 +23,11 @@ handler_db_failed(struct response *res, enum db_status rc, const char *message)
 		break;
 	}
 	return 1;
+}
+
+void
+handler_actor(const struct request *req, const struct call *call, struct db_actor *a)
+{
+	snprintf(a->name, sizeof(a->name), "token:%llu", (unsigned long long)call->token_id);
+	a->ip = req->remote_addr != NULL && req->remote_addr[0] != '\0' ? req->remote_addr : NULL;
 }

@@ -41,4 +41,8 @@ typedef void route_handler(struct app *, const struct request *, const struct ca
  */
 int handler_db_failed(struct response *, enum db_status, const char *message);
 
+/* The audit trail's actor of a call: "token:<id>" and REMOTE_ADDR.  The
+ * address points into the request.  Cannot fail. */
+void handler_actor(const struct request *, const struct call *, struct db_actor *);
+
 #endif
