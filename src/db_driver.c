@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef APIKEYS_PORTABLE
+#include <arpa/inet.h>
+#endif
 
 #include <errmsg.h>
 #include <mysqld_error.h>
@@ -104,6 +107,20 @@ stmt_prepare(struct db *db, enum stmt_id id)
 	return DB_OK;
 }
 
+#ifdef APIKEYS_PORTABLE
+/* The portable (static) build cannot look up host names: the C library
+ * would load name-service modules of another version from the host.  Only
+ * localhost (the unix socket) and numeric addresses are accepted. */
+static int
+host_needs_lookup(const char *host)
+{
+	unsigned char addr[16];
+
+	return strcmp(host, "localhost") != 0 && inet_pton(AF_INET, host, addr) != 1 &&
+	    inet_pton(AF_INET6, host, addr) != 1;
+}
+#endif
+
 /*
  * TLS to the database, when a CA file or a client certificate is set: the
  * connection then fails rather than fall back to plain text
@@ -143,6 +160,14 @@ db_connect(struct db *db)
 
 	if (db->conn != NULL)
 		return DB_OK;
+#ifdef APIKEYS_PORTABLE
+	if (c->db_socket[0] == '\0' && host_needs_lookup(c->db_host)) {
+		log_error("database: APIKEYS_DB_HOST=%s is a host name, which the portable "
+		    "build cannot look up: set an IP address, localhost or APIKEYS_DB_SOCKET",
+		    c->db_host);
+		return DB_UNAVAILABLE;
+	}
+#endif
 	if ((db->conn = mysql_init(NULL)) == NULL) {
 		log_error("database: out of memory");
 		return DB_UNAVAILABLE;

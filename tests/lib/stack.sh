@@ -243,6 +243,10 @@ apache_write_conf() {
 # the settings in a mode-600 file outside it.
 htaccess_layout() {
 	local home=$STACK_DIR/home
+	if [ -n "${STACK_HOSTING_BUNDLE:-}" ]; then
+		htaccess_bundle_layout
+		return
+	fi
 	mkdir -p "$home/bin"
 	install -m 755 "$STACK_BUILDDIR/src/apikeys.fcgi" "$home/bin/apikeys.fcgi"
 	install -m 600 "$STACK_DIR/env" "$home/apikeys.conf"
@@ -251,6 +255,25 @@ htaccess_layout() {
 	    "$STACK_SRCDIR/apache/shared-hosting/api.fcgi" > "$STACK_DIR/www/api.fcgi"
 	chmod 755 "$STACK_DIR/www/api.fcgi"
 	cp "$STACK_SRCDIR/apache/shared-hosting/htaccess" "$STACK_DIR/www/.htaccess"
+}
+
+# The hosting bundle unpacked as a merchant would: its public_html/ is the
+# document root, its apikeys/ beside it; the settings template filled in.
+htaccess_bundle_layout() {
+	local top k v
+	mkdir -p "$STACK_DIR/bundle"
+	tar -C "$STACK_DIR/bundle" -xzf "$STACK_HOSTING_BUNDLE" || return 1
+	top=$(echo "$STACK_DIR"/bundle/apikeys-hosting-*)
+	cp -a "$top/public_html/." "$STACK_DIR/www/"
+	cp -a "$top/apikeys" "$STACK_DIR/apikeys"
+	while IFS='=' read -r k v; do
+		if grep -q "^#\?$k=" "$STACK_DIR/apikeys/apikeys.conf"; then
+			sed -i "s|^#\?$k=.*|$k=$v|" "$STACK_DIR/apikeys/apikeys.conf"
+		else
+			echo "$k=$v" >> "$STACK_DIR/apikeys/apikeys.conf"
+		fi
+	done < "$STACK_DIR/env"
+	chown -R www-data: "$STACK_DIR/apikeys" 2>/dev/null || true
 }
 
 apache_start() {
