@@ -165,19 +165,6 @@ config_defaults(struct config *c)
 		(void)setting_apply(c, &settings[i], settings[i].def, NULL, 0);
 }
 
-enum config_err
-config_set(struct config *c, const char *key, const char *value, char *err,
-    size_t errlen)
-{
-	const struct setting *s = setting_find(key, strlen(key));
-
-	if (s == NULL) {
-		seterr(err, errlen, "unknown setting");
-		return CONFIG_ERR_UNKNOWN;
-	}
-	return setting_apply(c, s, value, err, errlen);
-}
-
 static int
 is_blank(char ch)
 {
@@ -347,21 +334,6 @@ config_load(struct config *c, int need_pepper, char *err, size_t errlen)
 	return CONFIG_OK;
 }
 
-const char *
-config_strerror(enum config_err e)
-{
-	switch (e) {
-	case CONFIG_OK:		return "no error";
-	case CONFIG_ERR_FILE:	return "config file unreadable";
-	case CONFIG_ERR_PERMS:	return "config file readable by others";
-	case CONFIG_ERR_SYNTAX:	return "config syntax error";
-	case CONFIG_ERR_UNKNOWN: return "unknown setting";
-	case CONFIG_ERR_VALUE:	return "bad setting value";
-	case CONFIG_ERR_PEPPER:	return "no pepper";
-	case CONFIG_ERR_UNSAFE:	return "config file writable by others";
-	}
-	return "unknown error";
-}
 
 void
 config_wipe(struct config *c)

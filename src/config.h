@@ -54,10 +54,6 @@ void config_defaults(struct config *);
 enum config_err config_parse(struct config *, const char *buf, size_t len,
     int *has_secret, char *err, size_t errlen);
 
-/* Applies one setting by name; the same rules as a file line. */
-enum config_err config_set(struct config *, const char *key, const char *value,
-    char *err, size_t errlen);
-
 /*
  * The whole load: defaults, then the file named by APIKEYS_CONFIG (refused if
  * group or others can write it, if neither root nor the running user owns
@@ -66,9 +62,6 @@ enum config_err config_set(struct config *, const char *key, const char *value,
  * need_pepper is 0 for tools that never hash a secret.
  */
 enum config_err config_load(struct config *, int need_pepper, char *err, size_t errlen);
-
-/* A short description of an error code.  Static storage; cannot fail. */
-const char *config_strerror(enum config_err);
 
 /* Wipes the secrets held in the settings. */
 void config_wipe(struct config *);
