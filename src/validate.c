@@ -1,4 +1,4 @@
-/* validate.c: request bodies parsed with jansson and checked by field tables, with Laravel's wording of failures. */
+/* validate.c: request bodies read by jsonr and checked by field tables, with Laravel's wording of failures. */
 #include "ac-config.h"
 
 #include <malloc.h>
@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "crypto.h"
+#include "jsonr.h"
 #include "timeutil.h"
 #include "utf8.h"
 #include "validate.h"
@@ -52,22 +53,22 @@ is_control(unsigned cp)
 }
 
 static void
-check_text(const struct field_rule *r, json_t *v, char *dst, struct valid_errors *errs)
+check_text(const struct field_rule *r, const struct jr_value *v, char *dst, struct valid_errors *errs)
 {
 	const unsigned char *s, *end, *p;
 	unsigned cp;
 	size_t n;
 
-	if (v == NULL || json_is_null(v)) {
+	if (v == NULL || v->type == JR_NULL) {
 		add_error(errs, r->member, "The %s field is required.", r->label);
 		return;
 	}
-	if (!json_is_string(v)) {
+	if (v->type != JR_STRING) {
 		add_error(errs, r->member, "The %s field must be a string.", r->label);
 		return;
 	}
-	s = (const unsigned char *)json_string_value(v);
-	end = s + json_string_length(v);
+	s = (const unsigned char *)v->str;
+	end = s + v->len;
 	/* Trim the leading, then the trailing, white space. */
 	while (s < end && (n = utf8_decode(s, (size_t)(end - s), &cp), is_trimmed(cp)))
 		s += n;
@@ -104,15 +105,15 @@ check_text(const struct field_rule *r, json_t *v, char *dst, struct valid_errors
 }
 
 static void
-check_future_time(const struct field_rule *r, json_t *v, struct valid_time *dst,
+check_future_time(const struct field_rule *r, const struct jr_value *v, struct valid_time *dst,
     int64_t now, struct valid_errors *errs)
 {
 	int64_t t;
 
-	if (v == NULL || json_is_null(v))
+	if (v == NULL || v->type == JR_NULL)
 		return;
-	if (!json_is_string(v) ||
-	    time_parse_rfc3339_us(json_string_value(v), json_string_length(v), &t) != 0)
+	if (v->type != JR_STRING ||
+	    time_parse_rfc3339_us(v->str, v->len, &t) != 0)
 		add_error(errs, r->member, "The %s field must be a valid date.", r->label);
 	else if (t <= now)
 		add_error(errs, r->member, "The %s field must be a date after now.", r->label);
@@ -127,15 +128,15 @@ check_future_time(const struct field_rule *r, json_t *v, struct valid_time *dst,
 }
 
 static int
-item_valid(const struct field_rule *r, json_t *item)
+item_valid(const struct field_rule *r, const struct jr_value *item)
 {
 	const char *s;
 	size_t len, i;
 
-	if (!json_is_string(item))
+	if (item->type != JR_STRING)
 		return 0;
-	s = json_string_value(item);
-	len = json_string_length(item);
+	s = item->str;
+	len = item->len;
 	if (len == 0 || len > r->item_max || len > VALID_ITEM_MAX)
 		return 0;
 	for (i = 0; i < len; i++)
@@ -156,23 +157,24 @@ item_hash(const char *s)
 }
 
 static void
-check_string_set(const struct field_rule *r, json_t *v, struct valid_set *dst,
+check_string_set(const struct field_rule *r, const struct jr_value *v, struct valid_set *dst,
     struct valid_errors *items, struct valid_errors *errs)
 {
 	/* Open addressing over the items seen so far: linear in the items. */
 	unsigned char slot[VALID_SET_MAX * 2];
 	char key[64];
+	const struct jr_value *item;
 	size_t i, n, max = r->max < VALID_SET_MAX ? r->max : VALID_SET_MAX;
 	unsigned h, ok = 1;
 
 	dst->n = 0;
-	if (v == NULL || json_is_null(v))
+	if (v == NULL || v->type == JR_NULL)
 		return;
-	if (!json_is_array(v)) {
+	if (v->type != JR_ARRAY) {
 		add_error(errs, r->member, "The %s field must be an array.", r->label);
 		return;
 	}
-	n = json_array_size(v);
+	n = v->len;
 	if (n > max) {
 		/* Stop at the cap: the items of an oversized list cost nothing. */
 		add_error(errs, r->member, "The %s field must not have more than %u items.",
@@ -180,8 +182,8 @@ check_string_set(const struct field_rule *r, json_t *v, struct valid_set *dst,
 		return;
 	}
 	memset(slot, 0, sizeof(slot));
-	for (i = 0; i < n; i++) {
-		json_t *item = json_array_get(v, i);
+	item = v->first;
+	for (i = 0; i < n; i++, item = item->next) {
 
 		snprintf(key, sizeof(key), "%s.%zu", r->member, i);
 		if (!item_valid(r, item)) {
@@ -189,7 +191,7 @@ check_string_set(const struct field_rule *r, json_t *v, struct valid_set *dst,
 			ok = 0;
 			continue;
 		}
-		memcpy(dst->item[i], json_string_value(item), json_string_length(item) + 1);
+		memcpy(dst->item[i], item->str, item->len + 1);
 		for (h = item_hash(dst->item[i]) % sizeof(slot); slot[h] != 0;
 		    h = (h + 1) % sizeof(slot))
 			if (strcmp(dst->item[slot[h] - 1], dst->item[i]) == 0)
@@ -204,21 +206,21 @@ check_string_set(const struct field_rule *r, json_t *v, struct valid_set *dst,
 }
 
 static void
-check_string(const struct field_rule *r, json_t *v, char *dst, struct valid_errors *errs)
+check_string(const struct field_rule *r, const struct jr_value *v, char *dst,
+    struct valid_errors *errs)
 {
 	size_t len;
 
-	if (v == NULL || json_is_null(v)) {
+	if (v == NULL || v->type == JR_NULL) {
 		add_error(errs, r->member, "The %s field is required.", r->label);
 		return;
 	}
-	len = json_is_string(v) ? json_string_length(v) : 0;
-	if (!json_is_string(v) || len >= r->size ||
-	    memchr(json_string_value(v), '\0', len) != NULL) {
+	len = v->type == JR_STRING ? v->len : 0;
+	if (v->type != JR_STRING || len >= r->size || memchr(v->str, '\0', len) != NULL) {
 		add_error(errs, r->member, "The %s field must be a string.", r->label);
 		return;
 	}
-	memcpy(dst, json_string_value(v), len + 1);
+	memcpy(dst, v->str, len + 1);
 }
 
 enum valid_result
@@ -226,7 +228,8 @@ validate_body(const char *body, size_t len, const struct field_rule *rules,
     size_t nrules, void *out, int64_t now, struct valid_errors *errs)
 {
 	struct valid_errors items;
-	json_t *root, *v;
+	struct jr_doc doc;
+	const struct jr_value *root, *v;
 	size_t i;
 	unsigned j;
 
@@ -236,16 +239,18 @@ validate_body(const char *body, size_t len, const struct field_rule *rules,
 		return VALID_NOT_OBJECT;
 	/* NULs inside strings are allowed by the parser so that the rules can
 	 * answer them (as control characters) instead of a bare 400. */
-	root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, NULL);
-	if (!json_is_object(root)) {
-		json_decref(root);
+	memset(&doc, 0, sizeof(doc));
+	doc.allow_nul = 1;
+	root = jr_parse(&doc, body, len);
+	if (root == NULL || root->type != JR_OBJECT) {
+		jr_free(&doc);
 		return VALID_NOT_OBJECT;
 	}
 	for (i = 0; i < nrules; i++) {
 		const struct field_rule *r = &rules[i];
 		char *dst = (char *)out + r->offset;
 
-		v = json_object_get(root, r->member);
+		v = jr_get(root, r->member);
 		switch (r->kind) {
 		case FIELD_TEXT:
 			check_text(r, v, dst, errs);
@@ -261,7 +266,7 @@ validate_body(const char *body, size_t len, const struct field_rule *rules,
 			break;
 		}
 	}
-	json_decref(root);
+	jr_free(&doc);
 	for (j = 0; j < items.n && errs->n < VALID_ERRORS_MAX; j++)
 		errs->e[errs->n++] = items.e[j];
 	return errs->n == 0 ? VALID_OK : VALID_INVALID;

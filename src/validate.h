@@ -1,4 +1,4 @@
-/* validate.h: JSON request bodies parsed into checked C values by declared field tables (the only jansson user). */
+/* validate.h: JSON request bodies read into checked C values by declared field tables; stored JSON re-encoded (the only jansson user). */
 #ifndef APIKEYS_VALIDATE_H
 #define APIKEYS_VALIDATE_H
 

@@ -12,7 +12,7 @@ out=${1:-$top/tests/fuzz/bin}
 # source tree unless the build is out of tree).
 cfg=${abs_top_builddir:-$top}
 cc=${FUZZ_CC:-clang}
-targets=${FUZZ_TARGETS:-"router bearer config request json-body"}
+targets=${FUZZ_TARGETS:-"router bearer config request json-body jsonr"}
 
 if [ ! -f "$cfg/ac-config.h" ]; then
 	echo "build.sh: $cfg/ac-config.h is missing: run ./configure at the top of the tree first" >&2
@@ -29,11 +29,12 @@ fi
 # beside the handlers, so it links them too.
 modules() {
 	case $1 in
-	router)		echo "router auth keys verify handler db_driver db_keys crypto log request response jsonw timeutil validate number utf8" ;;
-	bearer)		echo "auth crypto db_driver db_keys log number timeutil" ;;
+	router)		echo "router auth keys verify handler db_driver db_bind db_keys db_events crypto log request response jsonw jsonr timeutil validate number utf8" ;;
+	bearer)		echo "auth crypto db_driver db_bind db_keys db_events log number timeutil" ;;
 	config)		echo "config crypto" ;;
 	request)	echo "request crypto number response jsonw timeutil utf8" ;;
-	json-body)	echo "keys handler db_driver db_keys log validate timeutil response jsonw crypto number utf8" ;;
+	jsonr)		echo "jsonr crypto utf8" ;;
+	json-body)	echo "jsonr keys handler db_driver db_bind db_keys db_events log validate timeutil response jsonw crypto number utf8" ;;
 	*)		echo "build.sh: no target $1" >&2; return 1 ;;
 	esac
 }
@@ -42,6 +43,7 @@ modules() {
 packages() {
 	case $1 in
 	router|json-body)	echo "jansson libcrypto libmariadb" ;;
+	jsonr)		echo "jansson libcrypto" ;;
 	bearer)		echo "libcrypto libmariadb" ;;
 	*)		echo "libcrypto" ;;
 	esac

@@ -9,7 +9,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 secs=${1:-60}
-targets=${FUZZ_TARGETS:-"router bearer config request json-body"}
+targets=${FUZZ_TARGETS:-"router bearer config request json-body jsonr"}
 cc=${FUZZ_CC:-clang}
 
 case $secs in
