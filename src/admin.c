@@ -1,4 +1,4 @@
-/* admin.c: apikeys-admin, the operator's tool: migrate the schema, add users, issue and revoke tokens, prune old keys. */
+/* admin.c: apikeys-admin, the operator's tool: its command line and dispatch, schema migrations, users and tokens (keys: admin_keys.c, scanner: admin_scan.c). */
 #include "ac-config.h"
 
 #include <dirent.h>
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin.h"
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
@@ -48,9 +49,8 @@ static const char usage_text[] =
     "APIKEYS_CONFIG, as for apikeys.fcgi.  Migrations are read from --dir, else\n"
     "APIKEYS_MIGRATIONS_DIR, else " APIKEYS_MIGRATIONS_DIR ".\n";
 
-/* Prints one error line and returns the exit status 1. */
-static int __attribute__((format(printf, 1, 2)))
-fail(const char *fmt, ...)
+int
+admin_fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -84,6 +84,8 @@ static const struct {
 	{ "keys-revoke-user", 1, 1 },
 	{ "db-status", 0, 0 },
 	{ "prune", 0, 2 },		/* [--older-than DAYS] */
+	{ "keys-legacy-count", 0, 0 },
+	{ "scan", 0, 1 << 30 },		/* [--revoke] [--] [FILE...] */
 };
 
 /* prune's age in days from its arguments (none, or --older-than DAYS);
@@ -103,8 +105,8 @@ prune_days(int nargs, char **args)
 
 /* Exit status 2 with one line on stderr for a command line that cannot be
  * right: an unknown command, too few or too many arguments, migrate
- * with anything but --dir DIR, or prune with anything but --older-than and
- * a number of days from 1 to 36500.  (The options of user-add and token-issue are
+ * with anything but --dir DIR, prune with anything but --older-than and
+ * a number of days from 1 to 36500, or scan with an unknown option.  (The options of user-add and token-issue are
  * checked when they are read.) */
 static int
 check_usage(const char *cmd, int nargs, char **args)
@@ -117,7 +119,8 @@ check_usage(const char *cmd, int nargs, char **args)
 		if (nargs >= commands[i].min_args && nargs <= commands[i].max_args &&
 		    (strcmp(cmd, "migrate") != 0 || nargs == 0 ||
 		    (nargs == 2 && strcmp(args[0], "--dir") == 0)) &&
-		    (strcmp(cmd, "prune") != 0 || prune_days(nargs, args) > 0))
+		    (strcmp(cmd, "prune") != 0 || prune_days(nargs, args) > 0) &&
+		    (strcmp(cmd, "scan") != 0 || admin_scan_args_ok(nargs, args)))
 			return 0;
 		fprintf(stderr, "apikeys-admin: wrong arguments for %s "
 		    "(try apikeys-admin help)\n", cmd);
@@ -184,17 +187,17 @@ cmd_migrate(struct db *db, const char *dir)
 	int applied, rc = 1;
 
 	if ((d = opendir(dir)) == NULL)
-		return fail("cannot open migrations directory %s", dir);
+		return admin_fail("cannot open migrations directory %s", dir);
 	while ((de = readdir(d)) != NULL && n < MIGRATIONS_MAX)
 		if (migration_version(de->d_name, &version) == 0 &&
 		    (names[n] = strdup(de->d_name)) != NULL)
 			n++;
 	closedir(d);
 	if (n == 0)
-		return fail("no migrations (NNN-name.sql) in %s", dir);
+		return admin_fail("no migrations (NNN-name.sql) in %s", dir);
 	qsort(names, n, sizeof(names[0]), cmp_names);
 	if (db_admin_migrations_init(db) != DB_OK) {
-		fail("cannot create the migrations table (see above)");
+		admin_fail("cannot create the migrations table (see above)");
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
@@ -202,25 +205,25 @@ cmd_migrate(struct db *db, const char *dir)
 
 		(void)migration_version(names[i], &version);
 		if (version == last) {
-			fail("two migrations share the number of %s", names[i]);
+			admin_fail("two migrations share the number of %s", names[i]);
 			goto out;
 		}
 		last = version;
 		if (db_admin_migration_applied(db, version, &applied) != DB_OK) {
-			fail("cannot read the migrations table (see above)");
+			admin_fail("cannot read the migrations table (see above)");
 			goto out;
 		}
 		if (applied)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		if ((sql = read_file(path, &len)) == NULL) {
-			fail("cannot read %s", path);
+			admin_fail("cannot read %s", path);
 			goto out;
 		}
 		if (db_admin_exec(db, sql, len) != DB_OK ||
 		    db_admin_migration_record(db, version, names[i]) != DB_OK) {
 			free(sql);
-			fail("migration %s failed (see above)", names[i]);
+			admin_fail("migration %s failed (see above)", names[i]);
 			goto out;
 		}
 		free(sql);
@@ -253,11 +256,11 @@ cmd_user_add(struct db *db, int argc, char **argv)
 			return usage();
 	}
 	if (email == NULL || strchr(email, '@') == NULL || strlen(email) > 255)
-		return fail("user-add needs an email address");
+		return admin_fail("user-add needs an email address");
 	if (name == NULL)
 		name = email;
 	if (db_admin_user_add(db, email, name, verified, &id) != DB_OK)
-		return fail("cannot add user %s (taken, or see above)", email);
+		return admin_fail("cannot add user %s (taken, or see above)", email);
 	printf("%llu\n", (unsigned long long)id);
 	return 0;
 }
@@ -280,7 +283,7 @@ cmd_token_issue(struct db *db, int argc, char **argv)
 
 			if (num_parse_id(argv[i + 1], strlen(argv[i + 1]), &d) != 0 ||
 			    d > 36500)
-				return fail("--expires-days needs a number from 1 to 36500");
+				return admin_fail("--expires-days needs a number from 1 to 36500");
 			days = (unsigned)d;
 			i++;
 		} else if (user == NULL)
@@ -291,15 +294,15 @@ cmd_token_issue(struct db *db, int argc, char **argv)
 	if (user == NULL)
 		return usage();
 	if ((rc = db_admin_user_find(db, user, &uid)) != DB_OK)
-		return rc == DB_NOT_FOUND ? fail("no user %s", user) :
-		    fail("cannot look up user %s", user);
+		return rc == DB_NOT_FOUND ? admin_fail("no user %s", user) :
+		    admin_fail("cannot look up user %s", user);
 	if (crypto_random_base62(plain, TOKEN_RANDOM) != 0)
-		return fail("random generator failed");
+		return admin_fail("random generator failed");
 	plain[TOKEN_RANDOM] = '\0';
 	if (crypto_sha256_hex(plain, TOKEN_RANDOM, hash) != 0 ||
 	    db_admin_token_add(db, uid, name, hash, days, &tid) != DB_OK) {
 		crypto_wipe(plain, sizeof(plain));
-		return fail("cannot store the token (see above)");
+		return admin_fail("cannot store the token (see above)");
 	}
 	printf("%llu|%s\n", (unsigned long long)tid, plain);
 	crypto_wipe(plain, sizeof(plain));
@@ -313,101 +316,25 @@ cmd_token_revoke(struct db *db, const char *arg)
 	enum db_status rc;
 
 	if (num_parse_id(arg, strlen(arg), &id) != 0)
-		return fail("token-revoke needs a token id, not %s", arg);
+		return admin_fail("token-revoke needs a token id, not %s", arg);
 	rc = db_admin_token_delete(db, id);
 	if (rc == DB_NOT_FOUND)
-		return fail("no token %s", arg);
+		return admin_fail("no token %s", arg);
 	if (rc != DB_OK)
-		return fail("cannot revoke token %s (see above)", arg);
+		return admin_fail("cannot revoke token %s (see above)", arg);
 	printf("revoked token %s\n", arg);
 	return 0;
 }
 
-static int
-print_key(void *ctx, const struct db_key *k)
-{
-	char exp[TIME_LARAVEL_LEN + 1] = "-", rev[TIME_LARAVEL_LEN + 1] = "-";
-	char used[TIME_LARAVEL_LEN + 1] = "-", cre[TIME_LARAVEL_LEN + 1] = "-";
-
-	(void)ctx;
-	if (k->expires_at != DB_TIME_NULL)
-		time_format_laravel_us(k->expires_at, exp);
-	if (k->revoked_at != DB_TIME_NULL)
-		time_format_laravel_us(k->revoked_at, rev);
-	if (k->last_used_at != DB_TIME_NULL)
-		time_format_laravel_us(k->last_used_at, used);
-	if (k->created_at != DB_TIME_NULL)
-		time_format_laravel_us(k->created_at, cre);
-	printf("%llu\t%s\t%s\t%s\t%s\t%s\t%s\n", (unsigned long long)k->id, k->key,
-	    k->name_null ? "-" : k->name, cre, exp, used, rev);
-	return 0;
-}
-
-static int
-find_user(struct db *db, const char *arg, uint64_t *uid)
+int
+admin_find_user(struct db *db, const char *arg, uint64_t *uid)
 {
 	enum db_status rc = db_admin_user_find(db, arg, uid);
 
 	if (rc == DB_NOT_FOUND)
-		return fail("no user %s", arg);
+		return admin_fail("no user %s", arg);
 	if (rc != DB_OK)
-		return fail("cannot look up user %s (see above)", arg);
-	return 0;
-}
-
-static int
-cmd_keys_list(struct db *db, const char *user)
-{
-	uint64_t uid;
-
-	if (find_user(db, user, &uid) != 0)
-		return 1;
-	printf("id\tkey\tname\tcreated_at\texpires_at\tlast_used_at\trevoked_at\n");
-	if (db_keys_list(db, uid, 100000, print_key, NULL) != DB_OK)
-		return fail("cannot list the keys of %s (see above)", user);
-	return 0;
-}
-
-static int
-cmd_key_revoke(struct db *db, const char *arg)
-{
-	uint64_t id;
-	int was_live = 0;
-	enum db_status rc;
-
-	if (num_parse_id(arg, strlen(arg), &id) != 0)
-		return fail("key-revoke needs a key id, not %s", arg);
-	rc = db_admin_key_revoke(db, id, &was_live);
-	if (rc == DB_NOT_FOUND)
-		return fail("no key %s", arg);
-	if (rc != DB_OK)
-		return fail("cannot revoke key %s (see above)", arg);
-	printf(was_live ? "revoked key %s\n" : "key %s was already revoked\n", arg);
-	return 0;
-}
-
-static int
-cmd_keys_revoke_user(struct db *db, const char *user)
-{
-	unsigned long long n = 0;
-	uint64_t uid;
-
-	if (find_user(db, user, &uid) != 0)
-		return 1;
-	if (db_admin_keys_revoke_user(db, uid, &n) != DB_OK)
-		return fail("cannot revoke the keys of %s (see above)", user);
-	printf("revoked %llu keys of user %llu\n", n, (unsigned long long)uid);
-	return 0;
-}
-
-static int
-cmd_prune(struct db *db, unsigned days)
-{
-	unsigned long long n = 0;
-
-	if (db_admin_keys_prune(db, days, &n) != DB_OK)
-		return fail("cannot delete the old keys (see above)");
-	printf("deleted %llu keys revoked or expired more than %u days ago\n", n, days);
+		return admin_fail("cannot look up user %s (see above)", arg);
 	return 0;
 }
 
@@ -418,7 +345,7 @@ main(int argc, char *argv[])
 	const char *cmd, *dir;
 	char err[512];
 	struct db *db;
-	int rc;
+	int rc, scan;
 
 	log_set_program("apikeys-admin");
 	if (argc < 2)
@@ -435,14 +362,24 @@ main(int argc, char *argv[])
 	}
 	if ((rc = check_usage(cmd, argc - 2, argv + 2)) != 0)
 		return rc;
-	if (config_load(&cfg, 0, err, sizeof(err)) != CONFIG_OK)
-		return fail("%s", err);
+	/* scan hashes the secrets it finds (the pepper), keeps 1 for "a live
+	 * credential found" and so exits 2 on every error; it connects only
+	 * when it has something to look up. */
+	scan = strcmp(cmd, "scan") == 0;
+	if (config_load(&cfg, scan, err, sizeof(err)) != CONFIG_OK)
+		return admin_fail("%s", err) + scan;
 	db = db_open(&cfg, DB_FLAG_MULTI_STATEMENTS | DB_FLAG_LAZY);
 	if (db == NULL)
-		return fail("out of memory");
+		return admin_fail("out of memory") + scan;
+	if (scan) {
+		rc = admin_scan(db, &cfg, argc - 2, argv + 2);
+		db_close(db);
+		config_wipe(&cfg);
+		return rc;
+	}
 	if (db_connect(db) != DB_OK) {
 		db_close(db);
-		return fail("cannot connect to the database %s (see above)", cfg.db_name);
+		return admin_fail("cannot connect to the database %s (see above)", cfg.db_name);
 	}
 	if (strcmp(cmd, "migrate") == 0) {
 		dir = getenv("APIKEYS_MIGRATIONS_DIR");
@@ -458,7 +395,7 @@ main(int argc, char *argv[])
 		if (argc != 2)
 			rc = usage();
 		else if (db_admin_session_cipher(db, cipher, sizeof(cipher)) != DB_OK)
-			rc = fail("cannot read the session status");
+			rc = admin_fail("cannot read the session status");
 		else {
 			printf("tls: %s\n", cipher[0] != '\0' ? cipher : "none");
 			rc = 0;
@@ -468,17 +405,19 @@ main(int argc, char *argv[])
 	else if (strcmp(cmd, "token-issue") == 0)
 		rc = cmd_token_issue(db, argc - 2, argv + 2);
 	else if (strcmp(cmd, "prune") == 0)
-		rc = cmd_prune(db, (unsigned)prune_days(argc - 2, argv + 2));
+		rc = admin_prune(db, (unsigned)prune_days(argc - 2, argv + 2));
+	else if (strcmp(cmd, "keys-legacy-count") == 0)
+		rc = admin_keys_legacy_count(db);
 	else if (argc != 3)
 		rc = usage();
 	else if (strcmp(cmd, "token-revoke") == 0)
 		rc = cmd_token_revoke(db, argv[2]);
 	else if (strcmp(cmd, "keys-list") == 0)
-		rc = cmd_keys_list(db, argv[2]);
+		rc = admin_keys_list(db, argv[2]);
 	else if (strcmp(cmd, "key-revoke") == 0)
-		rc = cmd_key_revoke(db, argv[2]);
+		rc = admin_key_revoke(db, argv[2]);
 	else
-		rc = cmd_keys_revoke_user(db, argv[2]);
+		rc = admin_keys_revoke_user(db, argv[2]);
 	db_close(db);
 	config_wipe(&cfg);
 	return rc;

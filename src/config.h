@@ -27,6 +27,8 @@ struct config {
 	char		verify_token[CONFIG_STR_MAX];	/* empty: verify needs no bearer */
 	unsigned	require_verified_email;
 	unsigned	token_expiration;	/* minutes a Sanctum token lives; 0: no limit */
+	unsigned	legacy_keys;		/* 0: verify refuses, unasked, a key or
+						 * secret without a valid checksum */
 };
 
 enum config_err {

@@ -223,3 +223,81 @@ db_admin_keys_prune(struct db *db, unsigned days, unsigned long long *count)
 	    "(expires_at IS NOT NULL AND expires_at < NOW() - INTERVAL ? DAY)",
 	    p, NULL, count, NULL);
 }
+
+/* ------------------------------------------------------------ scanner */
+
+#define SQL_OWNER \
+	"SELECT k.id, u.email, CASE WHEN k.revoked_at IS NOT NULL THEN 1 " \
+	"WHEN k.expires_at IS NOT NULL AND k.expires_at <= NOW(6) THEN 2 ELSE 0 END " \
+	"FROM api_keys k LEFT JOIN users u ON u.id = k.user_id "
+
+static enum db_status
+owner_by(struct db *db, const char *sql, const char *value, struct db_admin_owner *o)
+{
+	MYSQL_BIND p[1], r[3];
+	unsigned long len = 0;
+	my_bool email_null = 0, state_null = 0;
+	int state = 0;
+	enum db_status rc;
+
+	memset(o, 0, sizeof(*o));
+	db_bind_in_str(&p[0], value, strlen(value));
+	db_bind_u64(&r[0], &o->id);
+	db_bind_out_str(&r[1], o->email, sizeof(o->email) - 1, &len, &email_null);
+	db_bind_out_int(&r[2], &state, &state_null);
+	rc = adhoc(db, sql, p, r, NULL, NULL);
+	if (rc != DB_OK)
+		return rc;
+	o->email[email_null || len >= sizeof(o->email) ? 0 : len] = '\0';
+	o->state = state == 1 ? DB_ADMIN_REVOKED : state == 2 ? DB_ADMIN_EXPIRED : DB_ADMIN_LIVE;
+	return DB_OK;
+}
+
+enum db_status
+db_admin_key_owner(struct db *db, const char *key, struct db_admin_owner *o)
+{
+	return owner_by(db, SQL_OWNER "WHERE k.`key` = ?", key, o);
+}
+
+enum db_status
+db_admin_secret_owner(struct db *db, const char *hash, struct db_admin_owner *o)
+{
+	/* A hash collision is as unlikely as a guessed secret: the lowest id
+	 * answers if it ever happens. */
+	return owner_by(db, SQL_OWNER "WHERE k.secret_hash = ? ORDER BY k.id LIMIT 1", hash, o);
+}
+
+enum db_status
+db_admin_live_keys(struct db *db, db_admin_value_cb *cb, void *ctx)
+{
+	char value[257];	/* varchar(64) of utf8mb4 */
+	unsigned long len = 0;
+	my_bool null = 0;
+	MYSQL_BIND r[1];
+	MYSQL_STMT *st;
+	enum db_status rc = DB_OK;
+	int f;
+
+	if ((st = db_prepare(db, "SELECT `key` FROM api_keys WHERE revoked_at IS NULL "
+	    "AND (expires_at IS NULL OR expires_at > NOW(6))")) == NULL)
+		return db->conn == NULL ? DB_UNAVAILABLE : DB_ERROR;
+	db_bind_out_str(&r[0], value, sizeof(value) - 1, &len, &null);
+	if (mysql_stmt_execute(st) != 0 || mysql_stmt_bind_result(st, r) != 0) {
+		log_error("database: %s (error %u)", mysql_stmt_error(st), mysql_stmt_errno(st));
+		mysql_stmt_close(st);
+		return DB_ERROR;
+	}
+	while ((f = mysql_stmt_fetch(st)) == 0 || f == MYSQL_DATA_TRUNCATED) {
+		if (len > sizeof(value) - 1)
+			len = sizeof(value) - 1;	/* too long to be a key of ours */
+		value[len] = '\0';
+		if (cb(ctx, value, len) != 0)
+			break;
+	}
+	if (f == 1) {
+		log_error("database: %s (error %u)", mysql_stmt_error(st), mysql_stmt_errno(st));
+		rc = DB_ERROR;
+	}
+	mysql_stmt_close(st);
+	return rc;
+}

@@ -50,4 +50,34 @@ enum db_status db_admin_session_cipher(struct db *, char *out, size_t len);
  * never deleted); *count gets how many. */
 enum db_status db_admin_keys_prune(struct db *, unsigned days, unsigned long long *count);
 
+/* A key's state as the scanner reports it (revoked wins over expired). */
+enum db_admin_key_state {
+	DB_ADMIN_LIVE = 0,	/* not revoked, not expired (a disabled key too) */
+	DB_ADMIN_REVOKED,
+	DB_ADMIN_EXPIRED
+};
+
+#define DB_ADMIN_EMAIL_MAX	1024	/* users.email: 255 characters of UTF-8, NUL */
+
+/* The key a credential found in a file belongs to. */
+struct db_admin_owner {
+	uint64_t		id;		/* the key's */
+	char			email[DB_ADMIN_EMAIL_MAX];	/* "" if the user row is gone */
+	enum db_admin_key_state	state;
+};
+
+/* Finds the key whose value is key, byte for byte.  DB_NOT_FOUND if none. */
+enum db_status db_admin_key_owner(struct db *, const char *key, struct db_admin_owner *);
+
+/* Finds the key whose secret_hash is hash (the secret's keyed hash, hex;
+ * the index of migration 005).  DB_NOT_FOUND if none. */
+enum db_status db_admin_secret_owner(struct db *, const char *hash, struct db_admin_owner *);
+
+/* Called with the value of each live key (not revoked, not expired); a
+ * non-zero return stops the listing. */
+typedef int db_admin_value_cb(void *ctx, const char *value, size_t len);
+
+/* Calls cb for every live key's value.  No keys is DB_OK. */
+enum db_status db_admin_live_keys(struct db *, db_admin_value_cb *cb, void *ctx);
+
 #endif

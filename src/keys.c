@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "checksum.h"
 #include "crypto.h"
 #include "keys.h"
 #include "log.h"
@@ -32,8 +33,9 @@ keys_make_token(const char *prefix, char *out, size_t outlen)
 	if (outlen < plen + KEY_RANDOM_LEN + 1)
 		return -1;
 	memcpy(out, prefix, plen);
-	if (crypto_random_base62(out + plen, KEY_RANDOM_LEN) != 0)
+	if (crypto_random_base62(out + plen, KEY_RANDOM_LEN - CHECKSUM_LEN) != 0)
 		return -1;
+	checksum_append(out, plen + KEY_RANDOM_LEN - CHECKSUM_LEN);
 	out[plen + KEY_RANDOM_LEN] = '\0';
 	return 0;
 }

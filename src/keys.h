@@ -9,15 +9,16 @@
 
 #define KEY_PREFIX	"MTP_KEY_"
 #define SECRET_PREFIX	"MTP_SEC_"
-#define KEY_RANDOM_LEN	40
+#define KEY_RANDOM_LEN	40	/* characters after the prefix, the 6 check characters included */
 #define KEY_LEN		(sizeof(KEY_PREFIX) - 1 + KEY_RANDOM_LEN)
 
 /* The last characters of a secret kept in clear to tell secrets apart. */
 #define SECRET_HINT_LEN 4
 
 /*
- * Makes a fresh "MTP_KEY_..." or "MTP_SEC_..." value (prefix + 40 random
- * base62 characters + NUL) in out, which must hold KEY_LEN + 1 bytes.
+ * Makes a fresh "MTP_KEY_..." or "MTP_SEC_..." value in out, which must
+ * hold KEY_LEN + 1 bytes: prefix, 34 random base62 characters, then the 6
+ * check characters of those 42 (checksum.h), NUL.
  * Returns 0, or -1 if the generator failed.
  */
 int keys_make_token(const char *prefix, char *out, size_t outlen);

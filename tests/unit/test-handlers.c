@@ -1007,6 +1007,69 @@ test_verify(void)
 	cfg.verify_token[0] = '\0';
 }
 
+/* APIKEYS_LEGACY_KEYS: keys made before the checksum verify by default; with
+ * 0, a key or secret whose checksum is wrong gets the one 401 unasked. */
+static void
+test_legacy_keys(void)
+{
+	/* Checksummed values (their last 6 characters computed with zlib). */
+	const char *ck = "MTP_KEY_Q3kT9vLm2XbN7pRw4YcH8sJf1GdZ6aUe0h4TYule";
+	const char *cs = "MTP_SEC_Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0Pp9O02wRKL";
+	char body[512], bad[64], first[sizeof(r.raw)];
+	const char *bodies[6];
+	char b0[256], b1[256], b2[256], b3[256];
+	size_t i;
+	int same = 1, none = 1;
+
+	seed();
+	is_int(cfg.legacy_keys, 1, "APIKEYS_LEGACY_KEYS defaults to 1");
+	seed_key(20, 1, "New", ck, cs, "[]", T_EXPIRES, T_USED, DB_TIME_NULL, T_CREATED,
+	    T_UPDATED);
+	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"secret\":\"%s\"}", k7, s7);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	is_int(r.status, 200, "legacy keys allowed (default): a key without checksum verifies");
+	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"secret\":\"%s\"}", k7, s9);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	snprintf(first, sizeof(first), "%s", r.raw);
+	ok(r.status == 401 && strcmp(r.body, INVALID_401) == 0, "legacy keys allowed: wrong secret: 401");
+
+	cfg.legacy_keys = 0;
+	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"secret\":\"%s\"}", ck, cs);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	is_int(r.status, 200, "APIKEYS_LEGACY_KEYS=0: a checksummed pair verifies");
+	snprintf(want, sizeof(want), "db_key_by_value key=%s; db_key_touch id=20", ck);
+	is_str(fake_db_log(), want, "APIKEYS_LEGACY_KEYS=0: a checksummed pair is looked up");
+
+	snprintf(bad, sizeof(bad), "%s", ck);
+	bad[20] = bad[20] == 'a' ? 'b' : 'a';
+	snprintf(b0, sizeof(b0), "{\"key\":\"%s\",\"secret\":\"%s\"}", k7, s7);
+	snprintf(b1, sizeof(b1), "{\"key\":\"%s\",\"secret\":\"%s\"}", ck, s7);
+	snprintf(b2, sizeof(b2), "{\"key\":\"%s\",\"secret\":\"%s\"}", bad, cs);
+	snprintf(b3, sizeof(b3), "{\"key\":\"%s\",\"secret\":\"%s\"}", k7, cs);
+	bodies[0] = b0;		/* legacy key and secret, both right */
+	bodies[1] = b1;		/* checksummed key, legacy secret */
+	bodies[2] = b2;		/* one character of the key changed */
+	bodies[3] = b3;		/* legacy key, checksummed secret */
+	bodies[4] = "{}";
+	bodies[5] = "not json";
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		send_req("POST", "/api/api-keys/verify", NULL, bodies[i]);
+		if (strcmp(r.raw, first) != 0) {
+			same = 0;
+			printf("# legacy 0, body %zu: %s\n", i, r.raw);
+		}
+		if (fake_db_log_count() != 0) {
+			none = 0;
+			printf("# legacy 0, body %zu: log %s\n", i, fake_db_log());
+		}
+	}
+	ok(same, "APIKEYS_LEGACY_KEYS=0: a bad checksum gets the byte-identical 401");
+	ok(none, "APIKEYS_LEGACY_KEYS=0: a bad checksum makes no database call");
+	cfg.legacy_keys = 1;
+	send_req("POST", "/api/api-keys/verify", NULL, b0);
+	is_int(r.status, 200, "back to APIKEYS_LEGACY_KEYS=1: the legacy key verifies again");
+}
+
 int
 main(void)
 {
@@ -1028,6 +1091,7 @@ main(void)
 	test_revoke();
 	test_verify();
 	test_abilities();
+	test_legacy_keys();
 
 	is_int(length_mismatch, 0, "every answer's Content-Length is its body's length");
 	ok(db_run_prepared == NULL && db_tx_run == NULL,
