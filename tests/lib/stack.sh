@@ -134,6 +134,19 @@ mariadb_stop() {
 	rm -f "$STACK_DIR/run/mysqld.pid"
 }
 
+# stack_error_files DIR: the front ends' static JSON error answers
+# (apache/errors) as make install ships them, NNN.html links for lighttpd
+# included, readable by the web user.
+stack_error_files() {
+	local f
+	mkdir -p "$1" && chmod 755 "$1"
+	install -m 644 "$STACK_SRCDIR"/apache/errors/[0-9][0-9][0-9].json "$1/"
+	for f in "$1"/*.json; do
+		f=$(basename "$f" .json)
+		ln -sf "$f.json" "$1/$f.html"
+	done
+}
+
 # Writes the Apache config: mod_fcgid serving the responder at /api.
 apache_write_conf() {
 	local mods=/usr/lib/apache2/modules conf=$STACK_DIR/httpd.conf
@@ -141,6 +154,7 @@ apache_write_conf() {
 	chmod 1777 "$STACK_DIR/san"	# sanitizer reports of the web user's processes
 	chown www-data: "$STACK_DIR/fcgid" 2>/dev/null || chmod 777 "$STACK_DIR/fcgid"
 	install -m 755 "$STACK_BUILDDIR/src/apikeys.fcgi" "$STACK_DIR/bin/apikeys.fcgi"
+	stack_error_files "$STACK_DIR/errors"
 	{
 		echo "ServerRoot $STACK_DIR"
 		echo "ServerName 127.0.0.1"
@@ -170,7 +184,7 @@ apache_write_conf() {
 			echo "FcgidIOTimeout 30"
 			echo "LimitRequestFieldSize 32768"
 		else
-			cat "$STACK_SRCDIR/apache/apikeys-fcgid.conf.in"
+			sed "s|@ERRORS@|$STACK_DIR/errors|g" "$STACK_SRCDIR/apache/apikeys-fcgid.conf.in"
 			while IFS='=' read -r k v; do
 				echo "FcgidInitialEnv $k \"$v\""
 			done < "$STACK_DIR/env"
@@ -216,6 +230,7 @@ htaccess_layout() {
 	    "$STACK_SRCDIR/apache/shared-hosting/api.fcgi" > "$STACK_DIR/www/api.fcgi"
 	chmod 755 "$STACK_DIR/www/api.fcgi"
 	cp "$STACK_SRCDIR/apache/shared-hosting/htaccess" "$STACK_DIR/www/.htaccess"
+	stack_error_files "$STACK_DIR/www/apikeys-errors"
 }
 
 apache_start() {
@@ -264,6 +279,7 @@ lighttpd_start() {
 	local sockdir=$STACK_DIR/lighttpd conf=$STACK_DIR/lighttpd.conf
 	mkdir -p "$sockdir" "$STACK_DIR/san" && chmod 1777 "$sockdir" "$STACK_DIR/san"
 	install -m 755 "$STACK_BUILDDIR/src/apikeys.fcgi" "$STACK_DIR/bin/apikeys.fcgi"
+	stack_error_files "$STACK_DIR/errors"
 	{
 		echo "server.document-root = \"$STACK_DIR/www\""
 		echo "server.bind = \"127.0.0.1\""
@@ -276,7 +292,6 @@ lighttpd_start() {
 		fi
 		echo "server.max-request-field-size = 32768"
 		echo "server.modules += ( \"mod_fastcgi\" )"
-		echo "server.error-handler = \"/api/.error\""
 		sed -e "s|@SOCKET@|$sockdir/apikeys.sock|" -e "s|@PROGRAM@|$STACK_DIR/bin/apikeys.fcgi|" \
 		    -e '/@ENV@/,$d' "$STACK_SRCDIR/lighttpd/apikeys.conf.in"
 		while IFS='=' read -r k v; do
@@ -284,7 +299,7 @@ lighttpd_start() {
 		done < "$STACK_DIR/env"
 		echo "                \"ASAN_OPTIONS\" => \"log_path=$STACK_DIR/san/asan:detect_leaks=1\","
 		echo "                \"UBSAN_OPTIONS\" => \"log_path=$STACK_DIR/san/ubsan\","
-		sed -e '1,/@ENV@/d' "$STACK_SRCDIR/lighttpd/apikeys.conf.in"
+		sed -e '1,/@ENV@/d' -e "s|@ERRORS@|$STACK_DIR/errors|g" "$STACK_SRCDIR/lighttpd/apikeys.conf.in"
 		# Extra configuration (the benchmark's ceiling responder).
 		[ -n "${STACK_EXTRA_LIGHTTPD:-}" ] && cat "$STACK_EXTRA_LIGHTTPD"
 	} > "$conf"
@@ -306,19 +321,24 @@ lighttpd_stop() {
 
 # nginx in front of responders that spawn-fcgi started on a unix socket
 # (never a TCP port): the socket is mode 660, group www-data.
-nginx_start() {
-	local sock=$STACK_DIR/spawn/apikeys.sock conf=$STACK_DIR/nginx.conf user_opts=
-	mkdir -p "$STACK_DIR/spawn" "$STACK_DIR/nginx" "$STACK_DIR/san" && chmod 1777 "$STACK_DIR/san"
-	chmod 755 "$STACK_DIR/spawn"
-	install -m 755 "$STACK_BUILDDIR/src/apikeys.fcgi" "$STACK_DIR/bin/apikeys.fcgi"
+nginx_spawn() {
+	local sock=$STACK_DIR/spawn/apikeys.sock user_opts=
 	[ "$(id -u)" -eq 0 ] && user_opts="-u www-data -g www-data -U www-data -G www-data"
 	# shellcheck disable=SC2086
 	( set -a; . "$STACK_DIR/env"; set +a
 	  ASAN_OPTIONS="log_path=$STACK_DIR/san/asan:detect_leaks=1" \
 	  UBSAN_OPTIONS="log_path=$STACK_DIR/san/ubsan" \
 	  spawn-fcgi -s "$sock" -M 0660 $user_opts -F 4 -P "$STACK_DIR/run/spawn.pid" \
-	      -- "$STACK_DIR/bin/apikeys.fcgi" ) > "$STACK_DIR/logs/spawn-fcgi.log" 2>&1 || {
+	      -- "$STACK_DIR/bin/apikeys.fcgi" ) >> "$STACK_DIR/logs/spawn-fcgi.log" 2>&1 || {
 		stack_log "spawn-fcgi failed:"; cat "$STACK_DIR/logs/spawn-fcgi.log" >&2; return 1; }
+}
+
+nginx_start() {
+	local sock=$STACK_DIR/spawn/apikeys.sock conf=$STACK_DIR/nginx.conf
+	mkdir -p "$STACK_DIR/spawn" "$STACK_DIR/nginx" "$STACK_DIR/san" && chmod 1777 "$STACK_DIR/san"
+	chmod 755 "$STACK_DIR/spawn"
+	install -m 755 "$STACK_BUILDDIR/src/apikeys.fcgi" "$STACK_DIR/bin/apikeys.fcgi"
+	nginx_spawn || return 1
 	sed -e "s|@STACK@|$STACK_DIR|g" -e "s|@PORT@|$STACK_HTTP_PORT|" \
 	    "$STACK_SRCDIR/nginx/test-nginx.conf.in" > "$conf"
 	sed -e "s|unix:/run/apikeys/apikeys.sock|unix:$sock|" "$STACK_SRCDIR/nginx/apikeys.inc" \
@@ -337,6 +357,33 @@ nginx_stop() {
 	local pid
 	stack_kill_pid "$(cat "$STACK_DIR/run/nginx.bgpid" 2>/dev/null)"
 	for pid in $(stack_responder_pids); do stack_kill_pid "$pid"; done
+}
+
+# front_block: every responder of the stack killed and none can start
+# again (the programs lose their execute bit; spawn-fcgi never respawns),
+# so that only the front end can answer.  front_unblock undoes it; the
+# front end starts responders again on demand (nginx: spawn-fcgi again).
+front_block() {
+	local f pid i
+	: > "$STACK_DIR/run/blocked"
+	for f in $(find "$STACK_DIR" -name apikeys.fcgi -type f -perm -u+x); do
+		chmod a-x "$f" && echo "$f" >> "$STACK_DIR/run/blocked"
+	done
+	for i in $(seq 1 300); do
+		pid=$(stack_responder_pids)
+		[ -z "$pid" ] && return 0
+		kill -KILL $pid 2>/dev/null || true
+		sleep 0.1
+	done
+	stack_log "responders still running after 30 s: $pid"
+	return 1
+}
+front_unblock() {
+	local f
+	[ -f "$STACK_DIR/run/blocked" ] && while read -r f; do chmod 755 "$f"; done < "$STACK_DIR/run/blocked"
+	rm -f "$STACK_DIR/run/blocked"
+	[ "${STACK_FRONT:-apache}" = nginx ] && { nginx_spawn || return 1; }
+	return 0
 }
 
 # The front end named by STACK_FRONT: apache (default), htaccess, lighttpd, nginx.
