@@ -11,6 +11,9 @@ STACK_BUILDDIR=${abs_top_builddir:-$STACK_SRCDIR}
 
 stack_log() { printf 'stack: %s\n' "$*" >&2; }
 
+# APIKEYS_TEST_LOAD=N: stack_suite runs beside N busy loops (load.sh).
+. "$STACK_SRCDIR/tests/lib/load.sh"
+
 # A free TCP port on 127.0.0.1 (the kernel picks it).
 stack_free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
@@ -403,11 +406,13 @@ front_stop() {
 }
 
 # stack_suite FRONT: the whole HTTP suite behind one front end, as TAP, then
-# a check that no responder left a sanitizer report.
+# a check that no responder left a sanitizer report.  With APIKEYS_TEST_LOAD=N,
+# N busy loops run beside it from start to end.
 stack_suite() {
 	STACK_FRONT=$1
 	export STACK_FRONT
-	trap stack_cleanup EXIT
+	trap 'stack_cleanup; load_stop' EXIT
+	load_start
 	stack_init
 	if ! mariadb_start || ! front_start; then
 		echo "Bail out! the private stack behind $STACK_FRONT did not start"
