@@ -138,15 +138,15 @@ mariadb_stop() {
 }
 
 # stack_error_files DIR: the front ends' static JSON error answers
-# (apache/errors) as make install ships them, NNN.html links for lighttpd
-# included, readable by the web user.
+# (apache/errors) as make install ships them, the apikeys.NNN.html links
+# for lighttpd included, readable by the web user.
 stack_error_files() {
 	local f
 	mkdir -p "$1" && chmod 755 "$1"
 	install -m 644 "$STACK_SRCDIR"/apache/errors/[0-9][0-9][0-9].json "$1/"
 	for f in "$1"/*.json; do
 		f=$(basename "$f" .json)
-		ln -sf "$f.json" "$1/$f.html"
+		ln -sf "$f.json" "$1/apikeys.$f.html"
 	done
 }
 
