@@ -58,7 +58,7 @@ expect_status 200 "the old key survived the failed generate"
 # A trigger that makes this user's inserts slow, to act in the middle of a
 # generate: after its DELETE, before its INSERT returns.
 "$TEST_SQL" "CREATE TRIGGER apikeys_test_slow BEFORE INSERT ON api_keys FOR EACH ROW
-    SET NEW.name = IF(NEW.user_id = $USER_ID AND SLEEP(3) = 0, NEW.name, NEW.name)"
+    SET NEW.name = IF(NEW.user_id = $USER_ID AND SLEEP(6) = 0, NEW.name, NEW.name)"
 conn_in_insert() {
 	# (USER shows the trigger's definer while the trigger runs.)
 	"$TEST_SQL" "SELECT id FROM information_schema.PROCESSLIST WHERE COMMAND = 'Execute'
