@@ -10,9 +10,9 @@ pids_before=$("$TEST_CTL" responder-pids | sort -n | tr '\n' ' ')
 check "responder processes are running before the outage ($pids_before)" test -n "$pids_before"
 
 # Shows in the background through the whole outage: at most 600 requests
-# and 60 s, or until the stop file appears.
+# and 120 s, or until the stop file appears.
 load() {
-	local i end=$((SECONDS + 60))
+	local i end=$((SECONDS + 120))
 	for i in $(seq 1 600); do
 		[ -f "$TMP/stop-load" ] || [ "$SECONDS" -ge "$end" ] && break
 		curl -s --max-time 12 -o "$TMP/load/$i.body" -w '%{http_code}\n' \
@@ -22,7 +22,12 @@ load() {
 mkdir -p "$TMP/load"
 load &
 loadpid=$!
-sleep 0.5
+# The load has had its first answer (a 200: the database is up) before
+# the database goes; on a busy machine that can take a while.
+for i in $(seq 1 300); do
+	grep -qsx 200 "$TMP"/load/*.code && break
+	sleep 0.1
+done
 
 # timed METHOD PATH [curl args]: req, and MS the milliseconds it took.
 timed() { local t0; t0=$(now_ms); req "$@"; MS=$(($(now_ms) - t0)); }
@@ -55,8 +60,8 @@ esac
 
 "$TEST_CTL" db-start
 t0=$(now_ms)
-end=$((t0 + 10000))
-for i in $(seq 1 100); do
+end=$((t0 + 30000))
+for i in $(seq 1 300); do
 	req GET "/api/api-keys/$KEY_ID" -H "$(auth "$TOKEN")"
 	[ "$STATUS" = 200 ] && break
 	[ "$(now_ms)" -ge "$end" ] && break
@@ -65,7 +70,9 @@ done
 ms=$(($(now_ms) - t0))
 diag "recovered in $ms ms"
 expect_status 200 "show answers 200 again once the database is back"
-check "recovered within 5 s ($ms ms)" test "$ms" -lt 5000
+# (The responders reconnect on the next request: seconds at most; the bound
+# leaves room for a busy machine.)
+check "recovered within 15 s ($ms ms)" test "$ms" -lt 15000
 expect_body "$BEFORE" "the same key, byte for byte as before the outage (data kept)"
 expect_sql "SELECT GROUP_CONCAT(CONCAT(id, ' ', \`key\`)) FROM api_keys WHERE user_id=$USER_ID" "$KEY_ID $KEY" \
     "the generate that failed while down changed nothing"

@@ -9,5 +9,7 @@ db-start)	mariadb_start ;;
 db-dump)	mysqldump --no-defaults -S "$STACK_DB_SOCKET" -u root --skip-comments apikeys ;;
 logs)		find "$STACK_DIR/logs" -type f | sort ;;
 responder-pids)	stack_responder_pids ;;
-*)		echo "usage: ctl.sh db-stop|db-start|db-dump|logs|responder-pids" >&2; exit 2 ;;
+front-block)	front_block ;;		# every responder killed, none can start
+front-unblock)	front_unblock ;;
+*)		echo "usage: ctl.sh db-stop|db-start|db-dump|logs|responder-pids|front-block|front-unblock" >&2; exit 2 ;;
 esac

@@ -20,6 +20,9 @@ STACK_BUILDDIR=${abs_top_builddir:-$STACK_SRCDIR}
 
 stack_log() { printf 'stack: %s\n' "$*" >&2; }
 
+# APIKEYS_TEST_LOAD=N: stack_suite runs beside N busy loops (load.sh).
+. "$STACK_SRCDIR/tests/lib/load.sh"
+
 # A free TCP port on 127.0.0.1 (the kernel picks it).
 stack_free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
@@ -170,6 +173,19 @@ stack_settings_file() {
 	echo "$f"
 }
 
+# stack_error_files DIR: the front ends' static JSON error answers
+# (apache/errors) as make install ships them, the apikeys.NNN.html links
+# for lighttpd included, readable by the web user.
+stack_error_files() {
+	local f
+	mkdir -p "$1" && chmod 755 "$1"
+	install -m 644 "$STACK_SRCDIR"/apache/errors/[0-9][0-9][0-9].json "$1/"
+	for f in "$1"/*.json; do
+		f=$(basename "$f" .json)
+		ln -sf "$f.json" "$1/apikeys.$f.html"
+	done
+}
+
 # Writes the Apache config: mod_fcgid serving the responder at /api.
 apache_write_conf() {
 	local mods=/usr/lib/apache2/modules conf=$STACK_DIR/httpd.conf
@@ -177,6 +193,7 @@ apache_write_conf() {
 	chmod 1777 "$STACK_DIR/san"	# sanitizer reports of the web user's processes
 	chown www-data: "$STACK_DIR/fcgid" 2>/dev/null || chmod 777 "$STACK_DIR/fcgid"
 	install -m 755 "$STACK_BUILDDIR/src/apikeys.fcgi" "$STACK_DIR/bin/apikeys.fcgi"
+	stack_error_files "$STACK_DIR/errors"
 	{
 		echo "ServerRoot $STACK_DIR"
 		echo "ServerName 127.0.0.1"
@@ -206,7 +223,7 @@ apache_write_conf() {
 			echo "FcgidIOTimeout 30"
 			echo "LimitRequestFieldSize 32768"
 		else
-			cat "$STACK_SRCDIR/apache/apikeys-fcgid.conf.in"
+			sed "s|@ERRORS@|$STACK_DIR/errors|g" "$STACK_SRCDIR/apache/apikeys-fcgid.conf.in"
 			echo "FcgidInitialEnv APIKEYS_CONFIG \"$(stack_settings_file)\""
 		fi
 		[ "${STACK_FRONT:-apache}" = htaccess ] && echo "FcgidPassHeader X-Unused"
@@ -255,6 +272,7 @@ htaccess_layout() {
 	    "$STACK_SRCDIR/apache/shared-hosting/api.fcgi" > "$STACK_DIR/www/api.fcgi"
 	chmod 755 "$STACK_DIR/www/api.fcgi"
 	cp "$STACK_SRCDIR/apache/shared-hosting/htaccess" "$STACK_DIR/www/.htaccess"
+	stack_error_files "$STACK_DIR/www/apikeys-errors"
 }
 
 # The hosting bundle unpacked as a merchant would: its public_html/ is the
@@ -322,6 +340,7 @@ lighttpd_start() {
 	local sockdir=$STACK_DIR/lighttpd conf=$STACK_DIR/lighttpd.conf
 	mkdir -p "$sockdir" "$STACK_DIR/san" && chmod 1777 "$sockdir" "$STACK_DIR/san"
 	install -m 755 "$STACK_BUILDDIR/src/apikeys.fcgi" "$STACK_DIR/bin/apikeys.fcgi"
+	stack_error_files "$STACK_DIR/errors"
 	{
 		echo "server.document-root = \"$STACK_DIR/www\""
 		echo "server.bind = \"127.0.0.1\""
@@ -334,12 +353,11 @@ lighttpd_start() {
 		fi
 		echo "server.max-request-field-size = 32768"
 		echo "server.modules += ( \"mod_fastcgi\" )"
-		echo "server.error-handler = \"/api/.error\""
 		sed -e "s|@SOCKET@|$sockdir/apikeys.sock|" -e "s|@PROGRAM@|$STACK_DIR/bin/apikeys.fcgi|" \
 		    -e "s|@CONFIG@|$(stack_settings_file)|" -e '/@ENV@/,$d' "$STACK_SRCDIR/lighttpd/apikeys.conf.in"
 		echo "                \"ASAN_OPTIONS\" => \"log_path=$STACK_DIR/san/asan:detect_leaks=1\","
 		echo "                \"UBSAN_OPTIONS\" => \"log_path=$STACK_DIR/san/ubsan\","
-		sed -e '1,/@ENV@/d' "$STACK_SRCDIR/lighttpd/apikeys.conf.in"
+		sed -e '1,/@ENV@/d' -e "s|@ERRORS@|$STACK_DIR/errors|g" "$STACK_SRCDIR/lighttpd/apikeys.conf.in"
 		# Extra configuration (the benchmark's ceiling responder).
 		[ -n "${STACK_EXTRA_LIGHTTPD:-}" ] && cat "$STACK_EXTRA_LIGHTTPD"
 	} > "$conf"
@@ -362,19 +380,24 @@ lighttpd_stop() {
 
 # nginx in front of responders that spawn-fcgi started on a unix socket
 # (never a TCP port): the socket is mode 660, group www-data.
-nginx_start() {
-	local sock=$STACK_DIR/spawn/apikeys.sock conf=$STACK_DIR/nginx.conf user_opts=
-	mkdir -p "$STACK_DIR/spawn" "$STACK_DIR/nginx" "$STACK_DIR/san" && chmod 1777 "$STACK_DIR/san"
-	chmod 755 "$STACK_DIR/spawn"
-	install -m 755 "$STACK_BUILDDIR/src/apikeys.fcgi" "$STACK_DIR/bin/apikeys.fcgi"
+nginx_spawn() {
+	local sock=$STACK_DIR/spawn/apikeys.sock user_opts=
 	[ "$(id -u)" -eq 0 ] && user_opts="-u www-data -g www-data -U www-data -G www-data"
 	# shellcheck disable=SC2086
 	( set -a; . "$STACK_DIR/env"; set +a
 	  ASAN_OPTIONS="log_path=$STACK_DIR/san/asan:detect_leaks=1" \
 	  UBSAN_OPTIONS="log_path=$STACK_DIR/san/ubsan" \
 	  spawn-fcgi -s "$sock" -M 0660 $user_opts -F 4 -P "$STACK_DIR/run/spawn.pid" \
-	      -- "$STACK_DIR/bin/apikeys.fcgi" ) > "$STACK_DIR/logs/spawn-fcgi.log" 2>&1 || {
+	      -- "$STACK_DIR/bin/apikeys.fcgi" ) >> "$STACK_DIR/logs/spawn-fcgi.log" 2>&1 || {
 		stack_log "spawn-fcgi failed:"; cat "$STACK_DIR/logs/spawn-fcgi.log" >&2; return 1; }
+}
+
+nginx_start() {
+	local sock=$STACK_DIR/spawn/apikeys.sock conf=$STACK_DIR/nginx.conf
+	mkdir -p "$STACK_DIR/spawn" "$STACK_DIR/nginx" "$STACK_DIR/san" && chmod 1777 "$STACK_DIR/san"
+	chmod 755 "$STACK_DIR/spawn"
+	install -m 755 "$STACK_BUILDDIR/src/apikeys.fcgi" "$STACK_DIR/bin/apikeys.fcgi"
+	nginx_spawn || return 1
 	sed -e "s|@STACK@|$STACK_DIR|g" -e "s|@PORT@|$STACK_HTTP_PORT|" \
 	    "$STACK_SRCDIR/nginx/test-nginx.conf.in" > "$conf"
 	sed -e "s|unix:/run/apikeys/apikeys.sock|unix:$sock|" "$STACK_SRCDIR/nginx/apikeys.inc" \
@@ -396,6 +419,33 @@ nginx_stop() {
 	for pid in $(stack_responder_pids); do stack_kill_pid "$pid"; done
 }
 
+# front_block: every responder of the stack killed and none can start
+# again (the programs lose their execute bit; spawn-fcgi never respawns),
+# so that only the front end can answer.  front_unblock undoes it; the
+# front end starts responders again on demand (nginx: spawn-fcgi again).
+front_block() {
+	local f pid i
+	: > "$STACK_DIR/run/blocked"
+	for f in $(find "$STACK_DIR" -name apikeys.fcgi -type f -perm -u+x); do
+		chmod a-x "$f" && echo "$f" >> "$STACK_DIR/run/blocked"
+	done
+	for i in $(seq 1 300); do
+		pid=$(stack_responder_pids)
+		[ -z "$pid" ] && return 0
+		kill -KILL $pid 2>/dev/null || true
+		sleep 0.1
+	done
+	stack_log "responders still running after 30 s: $pid"
+	return 1
+}
+front_unblock() {
+	local f
+	[ -f "$STACK_DIR/run/blocked" ] && while read -r f; do chmod 755 "$f"; done < "$STACK_DIR/run/blocked"
+	rm -f "$STACK_DIR/run/blocked"
+	[ "${STACK_FRONT:-apache}" = nginx ] && { nginx_spawn || return 1; }
+	return 0
+}
+
 # The front end named by STACK_FRONT: apache (default), htaccess, lighttpd, nginx.
 front_start() {
 	case ${STACK_FRONT:-apache} in
@@ -413,14 +463,16 @@ front_stop() {
 }
 
 # stack_suite FRONT: the whole HTTP suite behind one front end, as TAP, then
-# a check that no responder left a sanitizer report.
+# a check that no responder left a sanitizer report.  With APIKEYS_TEST_LOAD=N,
+# N busy loops run beside it from start to end.
 stack_suite() {
 	STACK_FRONT=$1
 	export STACK_FRONT
 	# 85-faults finds the worker to kill by its database client port: the
 	# suite's database listens on 127.0.0.1 too (99-secrecy checks it asked).
 	STACK_DB_TCP=${STACK_DB_TCP:-1}
-	trap stack_cleanup EXIT
+	trap 'stack_cleanup; load_stop' EXIT
+	load_start
 	stack_init
 	if ! mariadb_start || ! front_start; then
 		echo "Bail out! the private stack behind $STACK_FRONT did not start"
