@@ -23,6 +23,18 @@ stack_log() { printf 'stack: %s\n' "$*" >&2; }
 # APIKEYS_TEST_LOAD=N: stack_suite runs beside N busy loops (load.sh).
 . "$STACK_SRCDIR/tests/lib/load.sh"
 
+# stack_require NEED...: each a command or a file; prints the TAP skip line
+# and returns 1 for the first one missing.
+stack_require() {
+	local need
+	for need in "$@"; do
+		if ! command -v "$need" >/dev/null && [ ! -e "$need" ]; then
+			echo "1..0 # SKIP $need is not installed"
+			return 1
+		fi
+	done
+}
+
 # A free TCP port on 127.0.0.1 (the kernel picks it).
 stack_free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
@@ -336,6 +348,29 @@ stack_sanitizer_reports() {
 	return 0
 }
 
+# stack_front_launch NAME COMMAND...: runs a front end in the foreground of
+# a background job (its PID kept), then waits for it to answer on the
+# stack's port; on failure shows its logs.
+stack_front_launch() {
+	local name=$1
+	shift
+	"$@" > "$STACK_DIR/logs/$name-start.log" 2>&1 &
+	echo $! > "$STACK_DIR/run/$name.bgpid"
+	APIKEYS_TEST_BASE_URL=http://127.0.0.1:$STACK_HTTP_PORT
+	export APIKEYS_TEST_BASE_URL
+	stack_wait "curl -s -o /dev/null --max-time 5 '$APIKEYS_TEST_BASE_URL/api/'" 300 || {
+		stack_log "$name does not answer:"; cat "$STACK_DIR/logs/$name-start.log" >&2
+		tail -20 "$STACK_DIR/logs/$name-error.log" >&2; return 1; }
+}
+
+# stack_front_halt NAME: stops a front end started by stack_front_launch,
+# then the responders it left (by PID).
+stack_front_halt() {
+	local pid
+	stack_kill_pid "$(cat "$STACK_DIR/run/$1.bgpid" 2>/dev/null)"
+	for pid in $(stack_responder_pids); do stack_kill_pid "$pid"; done
+}
+
 lighttpd_start() {
 	local sockdir=$STACK_DIR/lighttpd conf=$STACK_DIR/lighttpd.conf
 	mkdir -p "$sockdir" "$STACK_DIR/san" && chmod 1777 "$sockdir" "$STACK_DIR/san"
@@ -363,20 +398,10 @@ lighttpd_start() {
 	} > "$conf"
 	chmod 600 "$conf"
 	mkdir -p "$STACK_DIR/www"
-	lighttpd -D -f "$conf" > "$STACK_DIR/logs/lighttpd-start.log" 2>&1 &
-	echo $! > "$STACK_DIR/run/lighttpd.bgpid"
-	APIKEYS_TEST_BASE_URL=http://127.0.0.1:$STACK_HTTP_PORT
-	export APIKEYS_TEST_BASE_URL
-	stack_wait "curl -s -o /dev/null --max-time 5 '$APIKEYS_TEST_BASE_URL/api/'" 300 || {
-		stack_log "lighttpd does not answer:"; cat "$STACK_DIR/logs/lighttpd-start.log" >&2
-		tail -20 "$STACK_DIR/logs/lighttpd-error.log" >&2; return 1; }
+	stack_front_launch lighttpd lighttpd -D -f "$conf"
 }
 
-lighttpd_stop() {
-	local pid
-	stack_kill_pid "$(cat "$STACK_DIR/run/lighttpd.bgpid" 2>/dev/null)"
-	for pid in $(stack_responder_pids); do stack_kill_pid "$pid"; done
-}
+lighttpd_stop() { stack_front_halt lighttpd; }
 
 # nginx in front of responders that spawn-fcgi started on a unix socket
 # (never a TCP port): the socket is mode 660, group www-data.
@@ -404,20 +429,10 @@ nginx_start() {
 	    > "$STACK_DIR/nginx-apikeys.inc"
 	chmod 600 "$conf" "$STACK_DIR/nginx-apikeys.inc"
 	[ "$(id -u)" -eq 0 ] || sed -i '/^user /d' "$conf"
-	nginx -c "$conf" -p "$STACK_DIR/nginx" > "$STACK_DIR/logs/nginx-start.log" 2>&1 &
-	echo $! > "$STACK_DIR/run/nginx.bgpid"
-	APIKEYS_TEST_BASE_URL=http://127.0.0.1:$STACK_HTTP_PORT
-	export APIKEYS_TEST_BASE_URL
-	stack_wait "curl -s -o /dev/null --max-time 5 '$APIKEYS_TEST_BASE_URL/api/'" 300 || {
-		stack_log "nginx does not answer:"; cat "$STACK_DIR/logs/nginx-start.log" >&2
-		tail -20 "$STACK_DIR/logs/nginx-error.log" >&2; return 1; }
+	stack_front_launch nginx nginx -c "$conf" -p "$STACK_DIR/nginx"
 }
 
-nginx_stop() {
-	local pid
-	stack_kill_pid "$(cat "$STACK_DIR/run/nginx.bgpid" 2>/dev/null)"
-	for pid in $(stack_responder_pids); do stack_kill_pid "$pid"; done
-}
+nginx_stop() { stack_front_halt nginx; }
 
 # front_block: every responder of the stack killed and none can start
 # again (the programs lose their execute bit; spawn-fcgi never respawns),
