@@ -334,7 +334,7 @@ test_routing(void)
 
 	send_req("POST", "/api/api-keys/7", NULL, NULL);
 	is_int(r.status, 405, "POST on a key: 405 before authentication");
-	ok(has_header("Allow: GET, DELETE"), "405 on a key: Allow: GET, DELETE");
+	ok(has_header("Allow: GET, PATCH, DELETE"), "405 on a key: Allow: GET, PATCH, DELETE");
 	is_str(r.body, "{\"success\":false,\"message\":\"Method Not Allowed.\"}", "405: body");
 	ok(!has_header("WWW-Authenticate: Bearer"), "405 has no challenge");
 	is_str(fake_db_log(), "", "405: no database call");
@@ -773,17 +773,17 @@ test_list(void)
 	    "\"permissions\":[\"read\",\"write\"],\"expires_at\":\"2030-12-17T00:00:00.000000Z\","
 	    "\"last_used_at\":\"2026-05-31T08:00:00.000000Z\",\"revoked_at\":null,"
 	    "\"created_at\":\"2025-12-17T00:00:00.000000Z\","
-	    "\"updated_at\":\"2025-12-18T09:30:15.000000Z\"},"
+	    "\"updated_at\":\"2025-12-18T09:30:15.000000Z\",\"enabled\":true,\"rate_limit\":null,\"remaining_uses\":null,\"allowed_ips\":null,\"rotated_to\":null},"
 	    "{\"id\":10,\"name\":\"Old\",\"key\":\"%s\",\"secret_hint\":\"MTP_SEC_\\u2026Zz99\","
 	    "\"permissions\":[],\"expires_at\":\"2026-01-01T00:00:00.000000Z\","
 	    "\"last_used_at\":null,\"revoked_at\":null,"
 	    "\"created_at\":\"2025-11-01T10:00:00.000000Z\","
-	    "\"updated_at\":\"2025-11-01T10:00:00.000000Z\"},"
+	    "\"updated_at\":\"2025-11-01T10:00:00.000000Z\",\"enabled\":true,\"rate_limit\":null,\"remaining_uses\":null,\"allowed_ips\":null,\"rotated_to\":null},"
 	    "{\"id\":9,\"name\":null,\"key\":\"%s\",\"secret_hint\":null,"
 	    "\"permissions\":[],\"expires_at\":null,\"last_used_at\":null,"
 	    "\"revoked_at\":\"2026-03-03T03:03:03.000000Z\","
 	    "\"created_at\":\"2025-11-01T10:00:00.000000Z\","
-	    "\"updated_at\":\"2026-03-03T03:03:03.000000Z\"}]}", k7, k10, k9);
+	    "\"updated_at\":\"2026-03-03T03:03:03.000000Z\",\"enabled\":true,\"rate_limit\":null,\"remaining_uses\":null,\"allowed_ips\":null,\"rotated_to\":null}]}", k7, k10, k9);
 	is_str(r.body, want, "list: exact body, newest first, hints, nulls");
 	is_str(fake_db_log(), "db_token_by_id id=5; db_keys_list user=1 limit=100",
 	    "list: the caller's 100 newest");
