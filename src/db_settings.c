@@ -8,7 +8,7 @@
 
 /* Attempts of one spending that meets certification conflicts (another
  * node spent from the same key at the same moment). */
-#define SPEND_ATTEMPTS	8
+#define SPEND_ATTEMPTS	16
 
 /* The spending's answer in LAST_INSERT_ID (db_sql.h, SQL_KEY_SPEND). */
 #define SPEND_BUCKET_BITS	21
