@@ -29,11 +29,11 @@ fi
 # beside the handlers, so it links them too.
 modules() {
 	case $1 in
-	router)		echo "router auth keys verify handler db_driver db_keys crypto log request response jsonw timeutil validate number utf8" ;;
-	bearer)		echo "auth crypto db_driver db_keys log number timeutil" ;;
+	router)		echo "router auth keys verify patch handler db_driver db_bind db_keys db_settings db_events crypto log request response jsonw timeutil validate ipnet number utf8" ;;
+	bearer)		echo "auth crypto db_driver db_bind db_keys log number timeutil" ;;
 	config)		echo "config crypto" ;;
 	request)	echo "request crypto number response jsonw timeutil utf8" ;;
-	json-body)	echo "keys handler db_driver db_keys log validate timeutil response jsonw crypto number utf8" ;;
+	json-body)	echo "keys handler db_driver db_bind db_keys log validate ipnet timeutil response jsonw crypto number utf8" ;;
 	*)		echo "build.sh: no target $1" >&2; return 1 ;;
 	esac
 }
