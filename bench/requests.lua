@@ -1,11 +1,12 @@
--- requests.lua: wrk script: BENCH_TARGET show|verify|generate|ceiling, credentials from BENCH_DIR, users FIRST..LAST.
+-- requests.lua: wrk script: BENCH_TARGET show|verify|verify-limited|generate|ceiling, credentials from BENCH_DIR, users FIRST..LAST.
 local target = os.getenv("BENCH_TARGET")
 local dir = os.getenv("BENCH_DIR")
 local first = tonumber(os.getenv("BENCH_FIRST"))
 local last = tonumber(os.getenv("BENCH_LAST"))
-local tokens, keys = {}, {}
+local tokens, keys, limited = {}, {}, {}
 for line in io.lines(dir .. "/tokens.txt") do tokens[#tokens + 1] = line end
 for line in io.lines(dir .. "/keys.txt") do keys[#keys + 1] = line end
+for line in io.lines(dir .. "/limited.txt") do limited[#limited + 1] = line end
 
 request = function()
 	local i = math.random(first, last)
@@ -13,6 +14,10 @@ request = function()
 		return wrk.format("GET", "/api/api-keys/" .. i, { ["Authorization"] = "Bearer " .. tokens[i] })
 	elseif target == "verify" then
 		return wrk.format("POST", "/api/api-keys/verify", { ["Content-Type"] = "application/json" }, keys[i])
+	elseif target == "verify-limited" then
+		-- The user's second key: a rate limit of 1000000 a second and
+		-- 10^12 credits, so every call spends and none is refused.
+		return wrk.format("POST", "/api/api-keys/verify", { ["Content-Type"] = "application/json" }, limited[i])
 	elseif target == "generate" then
 		-- An empty body, so that wrk sends "Content-Length: 0" itself
 		-- (lighttpd answers 411 to a POST whose length wrk did not set).

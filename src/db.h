@@ -23,6 +23,7 @@ enum db_status {
 #define DB_PERMS_MAX	4096		/* permissions JSON text */
 #define DB_NAME_MAX	204		/* 50 code points of UTF-8, NUL */
 #define DB_HINT_MAX	8		/* last 4 characters of the secret */
+#define DB_IPS_MAX	4096		/* allowed_ips JSON text */
 
 struct db;
 
@@ -53,6 +54,18 @@ struct db_key {
 	int64_t		updated_at;
 	int		live;		/* not revoked, not expired (by_value) */
 	int		stale;		/* last_used_at unset or a minute old */
+	/* A key's settings (list, PATCH, verify; show's join leaves them 0).
+	 * All zero is a key without settings. */
+	int		disabled;	/* enabled is 0 */
+	unsigned	rate_limit;	/* uses per window; 0: no limit */
+	unsigned	rate_window;	/* seconds */
+	int		has_remaining;	/* remaining_uses is not NULL */
+	uint64_t	remaining_uses;
+	char		allowed_ips[DB_IPS_MAX];	/* JSON array text; "" when NULL */
+	uint64_t	rotated_to;	/* 0 when NULL */
+	/* by_value only: the uses in the bucket at the read, in millionths,
+	 * refilled as db_key_spend refills it (rate_limit 0: 0). */
+	int64_t		bucket_micro;
 };
 
 /* A key to store with db_key_create. */
@@ -65,6 +78,11 @@ struct db_key_new {
 	const char	*permissions;	/* JSON array text */
 	int64_t		 expires_at;	/* microseconds since the epoch (UTC) */
 	int64_t		 created_at;
+	unsigned	 rate_limit;	/* 0: no limit */
+	unsigned	 rate_window;
+	int		 has_remaining;
+	uint64_t	 remaining_uses;
+	const char	*allowed_ips;	/* JSON array text, or NULL */
 };
 
 /* Who makes a change, as the audit trail records it. */
@@ -135,6 +153,41 @@ enum db_status db_key_by_value(struct db *, const char *key, struct db_key *);
 
 /* Sets last_used_at of a key unless set within the last minute. */
 enum db_status db_key_touch(struct db *, uint64_t id);
+
+/*
+ * Verify's spending, one conditional UPDATE: if key id is live and
+ * enabled, its bucket (rate_limit) holds a whole use and its
+ * remaining_uses (if set) at least cost, takes one use from the bucket
+ * and cost from remaining_uses, and sets last_used_at if stale.  *spent
+ * is 1 when it did, with the values after it in *remaining_uses and
+ * *bucket_left (whole uses); 0 when there was too little (nothing
+ * changes).  Galera certification conflicts are retried.  Holds no lock
+ * past the statement.
+ */
+enum db_status db_key_spend(struct db *, uint64_t id, unsigned cost, int *spent,
+    uint64_t *remaining_uses, uint64_t *bucket_left);
+
+/*
+ * Computes a PATCH from the key as stored (cur): fills next (a copy of cur
+ * with the changes, updated_at set) and the event's details (JSON object
+ * text, NUL-terminated, in details of size detailsz).  Returns the number
+ * of members changed (0: nothing to write).  Must be pure: it may run again
+ * when the transaction is retried.
+ */
+typedef unsigned db_key_edit(void *ctx, const struct db_key *cur, struct db_key *next,
+    char *details, size_t detailsz);
+
+/*
+ * One transaction: lock the user's key id (DB_NOT_FOUND if it is missing
+ * or another user's); if it is revoked, set *revoked and change nothing;
+ * else run edit and, if it changed anything, write the new values (a new
+ * or changed rate limit starts with a full bucket) and record an "updated"
+ * event of actor.  *out gets the key as it is afterwards.  Deadlocks are
+ * retried.
+ */
+enum db_status db_key_update(struct db *, uint64_t id, uint64_t user_id,
+    const struct db_actor *, db_key_edit *edit, void *ctx, struct db_key *out,
+    int *revoked);
 
 
 /*

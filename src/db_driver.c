@@ -402,8 +402,8 @@ tx_end(struct db *db, int commit, int *retry)
  * node keep committing while this one waits: the widening window lets it
  * in between them.  All the waits of one transaction add up to under
  * 1.3 s. */
-static void
-backoff(int attempt)
+void
+db_backoff(int attempt)
 {
 	unsigned char r[2] = { 0, 0 };
 	unsigned window = 4u << (attempt < 6 ? attempt : 6);
@@ -428,7 +428,7 @@ db_tx_run(struct db *db, db_tx_body *body, void *ctx, const char *what)
 
 	for (attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
 		if (attempt > 0)
-			backoff(attempt);
+			db_backoff(attempt);
 		if ((rc = tx_begin(db)) != DB_OK)
 			return rc;
 		retry = 0;

@@ -66,28 +66,15 @@ db_token_touch(struct db *db, uint64_t id)
 
 /* ------------------------------------------------------------ keys */
 
-/* Result buffers for KEY_COLUMNS (plus, with secret, the verify columns),
- * bound into res, which may follow other columns of the same row. */
-struct key_binds {
-	MYSQL_BIND	 own[14];
-	MYSQL_BIND	*res;
-	MYSQL_TIME	 t[5];
-	my_bool		 null[14];
-	unsigned long	 len[14];
-	struct db_key	*k;
-};
-
-enum { KC_ID, KC_USER, KC_NAME, KC_KEY, KC_HINT, KC_PERMS, KC_EXPIRES, KC_USED,
-	KC_REVOKED, KC_CREATED, KC_UPDATED, KC_HASH, KC_LIVE, KC_STALE };
-
-static void
-key_bind(struct key_binds *b, MYSQL_BIND *res, struct db_key *k, int with_secret)
+void
+db_key_bind(struct key_binds *b, MYSQL_BIND *res, struct db_key *k, enum key_bind_mode mode)
 {
 	int i;
 
 	memset(b, 0, sizeof(*b));
 	memset(k, 0, sizeof(*k));
 	b->k = k;
+	b->mode = mode;
 	b->res = res != NULL ? res : b->own;
 	db_bind_u64(&b->res[KC_ID], &k->id);
 	b->res[KC_ID].is_null = &b->null[KC_ID];	/* NULL: no such key (join) */
@@ -102,17 +89,26 @@ key_bind(struct key_binds *b, MYSQL_BIND *res, struct db_key *k, int with_secret
 	    &b->len[KC_PERMS], &b->null[KC_PERMS]);
 	for (i = 0; i < 5; i++)
 		db_bind_out_time(&b->res[KC_EXPIRES + i], &b->t[i], &b->null[KC_EXPIRES + i]);
-	if (with_secret) {
-		db_bind_out_str(&b->res[KC_HASH], k->secret_hash, sizeof(k->secret_hash),
-		    &b->len[KC_HASH], &b->null[KC_HASH]);
-		db_bind_out_int(&b->res[KC_LIVE], &k->live, &b->null[KC_LIVE]);
-		db_bind_out_int(&b->res[KC_STALE], &k->stale, &b->null[KC_STALE]);
-	}
+	if (mode == KEY_BIND_SHOW)
+		return;
+	db_bind_out_int(&b->res[KC_ENABLED], &b->enabled, &b->null[KC_ENABLED]);
+	db_bind_out_i64(&b->res[KC_RATE], &b->num[0], &b->null[KC_RATE]);
+	db_bind_out_i64(&b->res[KC_WINDOW], &b->num[1], &b->null[KC_WINDOW]);
+	db_bind_out_i64(&b->res[KC_REMAINING], &b->num[2], &b->null[KC_REMAINING]);
+	db_bind_out_str(&b->res[KC_IPS], k->allowed_ips, sizeof(k->allowed_ips) - 1,
+	    &b->len[KC_IPS], &b->null[KC_IPS]);
+	db_bind_out_i64(&b->res[KC_ROTATED], &b->num[3], &b->null[KC_ROTATED]);
+	if (mode == KEY_BIND_SETTINGS)
+		return;
+	db_bind_out_str(&b->res[KC_HASH], k->secret_hash, sizeof(k->secret_hash),
+	    &b->len[KC_HASH], &b->null[KC_HASH]);
+	db_bind_out_int(&b->res[KC_LIVE], &k->live, &b->null[KC_LIVE]);
+	db_bind_out_int(&b->res[KC_STALE], &k->stale, &b->null[KC_STALE]);
+	db_bind_out_i64(&b->res[KC_BUCKET], &b->num[4], &b->null[KC_BUCKET]);
 }
 
-/* Completes a fetched row: terminates strings, converts times. */
-static void
-key_finish(struct key_binds *b)
+void
+db_key_finish(struct key_binds *b)
 {
 	struct db_key *k = b->k;
 
@@ -129,10 +125,26 @@ key_finish(struct key_binds *b)
 	k->revoked_at = db_time_us(&b->t[2], b->null[KC_REVOKED]);
 	k->created_at = db_time_us(&b->t[3], b->null[KC_CREATED]);
 	k->updated_at = db_time_us(&b->t[4], b->null[KC_UPDATED]);
-	if (b->null[KC_HASH] || b->len[KC_HASH] != DB_HASH_HEX)
-		k->secret_hash[0] = '\0';
-	else
-		k->secret_hash[DB_HASH_HEX] = '\0';
+	if (b->mode != KEY_BIND_SHOW) {
+		k->disabled = !b->null[KC_ENABLED] && b->enabled == 0;
+		/* A limit needs both columns; anything out of range is none. */
+		if (!b->null[KC_RATE] && !b->null[KC_WINDOW] && b->num[0] > 0 &&
+		    b->num[0] <= UINT32_MAX && b->num[1] > 0 && b->num[1] <= UINT32_MAX) {
+			k->rate_limit = (unsigned)b->num[0];
+			k->rate_window = (unsigned)b->num[1];
+		}
+		k->has_remaining = !b->null[KC_REMAINING];
+		k->remaining_uses = b->num[2] > 0 ? (uint64_t)b->num[2] : 0;
+		k->allowed_ips[b->null[KC_IPS] ? 0 : b->len[KC_IPS]] = '\0';
+		k->rotated_to = !b->null[KC_ROTATED] && b->num[3] > 0 ? (uint64_t)b->num[3] : 0;
+	}
+	if (b->mode == KEY_BIND_VERIFY) {
+		if (b->null[KC_HASH] || b->len[KC_HASH] != DB_HASH_HEX)
+			k->secret_hash[0] = '\0';
+		else
+			k->secret_hash[DB_HASH_HEX] = '\0';
+		k->bucket_micro = b->null[KC_BUCKET] ? 0 : b->num[4];
+	}
 }
 
 enum db_status
@@ -143,7 +155,7 @@ db_token_with_key(struct db *db, uint64_t token_id, const char *hash, uint64_t k
 	struct key_binds b;
 	enum db_status rc;
 
-	key_bind(&b, res + TOKEN_COLUMNS, k, 0);
+	db_key_bind(&b, res + TOKEN_COLUMNS, k, KEY_BIND_SHOW);
 	db_bind_u64(&p[0], &key_id);
 	if (token_id != 0)
 		db_bind_u64(&p[1], &token_id);
@@ -153,7 +165,7 @@ db_token_with_key(struct db *db, uint64_t token_id, const char *hash, uint64_t k
 	    p, res, t);
 	*key_found = 0;
 	if (rc == DB_OK && !b.null[KC_ID]) {
-		key_finish(&b);
+		db_key_finish(&b);
 		*key_found = 1;
 	}
 	return rc;
@@ -166,11 +178,11 @@ db_key_by_value(struct db *db, const char *key, struct db_key *k)
 	MYSQL_BIND p[1];
 	enum db_status rc;
 
-	key_bind(&b, NULL, k, 1);
+	db_key_bind(&b, NULL, k, KEY_BIND_VERIFY);
 	db_bind_in_str(&p[0], key, strlen(key));
 	rc = db_run_prepared(db, ST_KEY_BY_VALUE, p, b.res, NULL, NULL, NULL, NULL);
 	if (rc == DB_OK)
-		key_finish(&b);
+		db_key_finish(&b);
 	return rc;
 }
 
@@ -185,7 +197,7 @@ list_row(void *ctx)
 {
 	struct list_ctx *l = ctx;
 
-	key_finish(&l->b);
+	db_key_finish(&l->b);
 	return l->cb(l->ctx, l->b.k);
 }
 
@@ -197,7 +209,7 @@ db_keys_list(struct db *db, uint64_t user_id, unsigned limit, db_key_cb *cb, voi
 	MYSQL_BIND p[2];
 	uint64_t lim = limit;
 
-	key_bind(&l.b, NULL, &k, 0);
+	db_key_bind(&l.b, NULL, &k, KEY_BIND_SETTINGS);
 	l.cb = cb;
 	l.ctx = ctx;
 	db_bind_u64(&p[0], &user_id);
@@ -295,9 +307,10 @@ create_body(struct db *db, void *ctx, int *retry)
 {
 	struct create_ctx *c = ctx;
 	const struct db_key_new *k = c->k;
-	MYSQL_BIND p[9], res[1];
+	MYSQL_BIND p[13], res[1];
 	MYSQL_TIME exp, cre;
-	uint64_t live = 0;
+	uint64_t live = 0, rate = k->rate_limit, window = k->rate_window;
+	uint64_t remaining = k->remaining_uses;
 	enum db_status rc;
 
 	if ((rc = lock_user(db, &c->user_id, retry)) != DB_OK)
@@ -316,6 +329,17 @@ create_body(struct db *db, void *ctx, int *retry)
 	db_bind_in_time(&p[6], &exp, k->expires_at);
 	db_bind_in_time(&p[7], &cre, k->created_at);
 	p[8] = p[7];
+	db_bind_u64(&p[9], &rate);
+	db_bind_u64(&p[10], &window);
+	if (k->rate_limit == 0)
+		p[9].buffer_type = p[10].buffer_type = MYSQL_TYPE_NULL;
+	db_bind_u64(&p[11], &remaining);
+	if (!k->has_remaining)
+		p[11].buffer_type = MYSQL_TYPE_NULL;
+	db_bind_in_str(&p[12], k->allowed_ips != NULL ? k->allowed_ips : "",
+	    k->allowed_ips != NULL ? strlen(k->allowed_ips) : 0);
+	if (k->allowed_ips == NULL)
+		p[12].buffer_type = MYSQL_TYPE_NULL;
 	if ((rc = db_run_prepared(db, ST_KEY_CREATE, p, NULL, NULL, retry, NULL, NULL)) == DB_OK)
 		c->id = db_insert_id(db, ST_KEY_CREATE);
 	return rc;

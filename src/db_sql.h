@@ -31,10 +31,20 @@
 	"k.created_at, k.updated_at" SQL_TOKEN_FROM \
 	"LEFT JOIN api_keys k ON k.id = ? AND k.user_id = t.tokenable_id "
 
-/* The columns of struct db_key, in the order the catalogue binds them. */
+/* The columns of struct db_key, in the order the catalogue binds them:
+ * show's eleven, then the key's settings. */
 #define SQL_KEY_COLUMNS \
 	"SELECT id, user_id, name, `key`, secret_hint, permissions, expires_at, " \
-	"last_used_at, revoked_at, created_at, updated_at "
+	"last_used_at, revoked_at, created_at, updated_at, " \
+	"enabled, rate_limit, rate_window, remaining_uses, allowed_ips, rotated_to "
+
+/* The uses in a key's token bucket now: full when never spent (NULL), else
+ * what was left at bucket_at plus the refill since (limit per window,
+ * continuously; a clock behind bucket_at refills nothing), at most limit. */
+#define SQL_BUCKET_LEVEL \
+	"IF(bucket_tokens IS NULL OR bucket_at IS NULL, rate_limit, " \
+	"LEAST(rate_limit, bucket_tokens + GREATEST(0, TIMESTAMPDIFF(MICROSECOND, " \
+	"bucket_at, NOW(6))) * rate_limit / (rate_window * 1e6)))"
 
 #define SQL_RECENTLY_USED "last_used_at IS NULL OR last_used_at < NOW() - INTERVAL 60 SECOND"
 
@@ -56,8 +66,9 @@
 	"AND (expires_at IS NULL OR expires_at > NOW(6))"
 #define SQL_KEY_CREATE \
 	"INSERT INTO api_keys (user_id, name, `key`, secret_hash, secret_hint, " \
-	"permissions, expires_at, created_at, updated_at) " \
-	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	"permissions, expires_at, created_at, updated_at, " \
+	"rate_limit, rate_window, remaining_uses, allowed_ips) " \
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 #define SQL_KEYS_LIST		SQL_KEY_COLUMNS "FROM api_keys WHERE user_id = ? " \
 	"ORDER BY created_at DESC, id DESC LIMIT ?"
 #define SQL_KEY_REVOKE \
@@ -66,7 +77,8 @@
 #define SQL_KEY_REVOKED_AT	"SELECT revoked_at FROM api_keys WHERE id = ? AND user_id = ?"
 #define SQL_KEY_BY_VALUE	SQL_KEY_COLUMNS ", secret_hash, " \
 	"revoked_at IS NULL AND (expires_at IS NULL OR expires_at > NOW(6)), " \
-	SQL_RECENTLY_USED " FROM api_keys WHERE `key` = ?"
+	SQL_RECENTLY_USED ", IF(rate_limit IS NULL OR rate_window IS NULL, 0, " \
+	"FLOOR(" SQL_BUCKET_LEVEL " * 1e6)) FROM api_keys WHERE `key` = ?"
 #define SQL_KEY_TOUCH \
 	"UPDATE api_keys SET last_used_at = NOW() WHERE id = ? AND (" SQL_RECENTLY_USED ")"
 
@@ -74,6 +86,40 @@
 #define SQL_EVENT_INSERT \
 	"INSERT INTO api_key_events (key_id, user_id, action, actor, ip, details, created_at) " \
 	"VALUES (?, ?, ?, ?, ?, ?, NOW(6))"
+
+/*
+ * Verify's spending: checks and spends in one statement, so concurrent
+ * verifies of one key queue on its row lock and never spend more than
+ * there is.  Parameters: cost, id, cost.  Single-table assignments run left
+ * to right, so bucket_tokens is computed from the old bucket_at, and the
+ * last one sees the new values: it hands them back through
+ * LAST_INSERT_ID(expr), which the client receives in the statement's
+ * answer (no second round trip): remaining_uses * 2^21 + whole uses in
+ * the bucket, times 2, plus 1 (so that a spending is never 0, even when
+ * no value changed; a refused UPDATE evaluates no assignment and gives 0).
+ */
+#define SQL_KEY_SPEND \
+	"UPDATE api_keys SET " \
+	"bucket_tokens = IF(rate_limit IS NULL OR rate_window IS NULL, NULL, " \
+	SQL_BUCKET_LEVEL " - 1), " \
+	"bucket_at = IF(rate_limit IS NULL OR rate_window IS NULL, NULL, NOW(6)), " \
+	"remaining_uses = remaining_uses - ?, " \
+	"last_used_at = IF(LAST_INSERT_ID((IFNULL(remaining_uses, 0) * 2097152 + " \
+	"IFNULL(CAST(FLOOR(bucket_tokens) AS UNSIGNED), 0)) * 2 + 1) IS NOT NULL AND (" SQL_RECENTLY_USED "), " \
+	"NOW(), last_used_at) " \
+	"WHERE id = ? AND enabled AND revoked_at IS NULL " \
+	"AND (expires_at IS NULL OR expires_at > NOW(6)) " \
+	"AND (rate_limit IS NULL OR rate_window IS NULL OR " SQL_BUCKET_LEVEL " >= 1) " \
+	"AND (remaining_uses IS NULL OR remaining_uses >= ?)"
+
+/* PATCH: the key locked for the transaction, then its new values.  A new
+ * or changed rate limit starts with a full bucket (NULL). */
+#define SQL_KEY_LOCK	SQL_KEY_COLUMNS "FROM api_keys WHERE id = ? AND user_id = ? FOR UPDATE"
+#define SQL_KEY_UPDATE \
+	"UPDATE api_keys SET name = ?, permissions = ?, expires_at = ?, enabled = ?, " \
+	"rate_limit = ?, rate_window = ?, bucket_tokens = IF(?, NULL, bucket_tokens), " \
+	"bucket_at = IF(?, NULL, bucket_at), remaining_uses = ?, allowed_ips = ?, " \
+	"updated_at = ? WHERE id = ?"
 
 /* The statements prepared on every connection: X(id, text). */
 #define DB_STATEMENTS(X) \
@@ -92,6 +138,9 @@
 	X(ST_KEY_REVOKED_AT, SQL_KEY_REVOKED_AT) \
 	X(ST_KEY_BY_VALUE, SQL_KEY_BY_VALUE) \
 	X(ST_KEY_TOUCH, SQL_KEY_TOUCH) \
-	X(ST_EVENT_INSERT, SQL_EVENT_INSERT)
+	X(ST_EVENT_INSERT, SQL_EVENT_INSERT) \
+	X(ST_KEY_SPEND, SQL_KEY_SPEND) \
+	X(ST_KEY_LOCK, SQL_KEY_LOCK) \
+	X(ST_KEY_UPDATE, SQL_KEY_UPDATE)
 
 #endif

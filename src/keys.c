@@ -23,7 +23,6 @@
 #define MSG_REVOKED		"API key revoked successfully"
 
 #define LIST_MAX		100
-#define PERMISSION_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789_.:-"
 
 int
 keys_make_token(const char *prefix, char *out, size_t outlen)
@@ -152,18 +151,28 @@ keys_show(struct app *app, const struct request *req, const struct call *call,
 /* ------------------------------------------------------------ create */
 
 const struct field_rule keys_create_rules[] = {
-	{ "name", "name", FIELD_TEXT, offsetof(struct create_input, name),
-	    DB_NAME_MAX, 50, 0, NULL },
-	{ "expires_at", "expires at", FIELD_FUTURE_TIME,
-	    offsetof(struct create_input, expires_at), 0, 5, 0, NULL },
-	{ "permissions", "permissions", FIELD_STRING_SET,
-	    offsetof(struct create_input, permissions), 0, 32, 64, PERMISSION_CHARS },
+	{ .member = "name", .label = "name", .kind = FIELD_TEXT,
+	    .offset = offsetof(struct create_input, name), .size = DB_NAME_MAX,
+	    .max = KEY_NAME_MAX },
+	{ .member = "expires_at", .label = "expires at", .kind = FIELD_FUTURE_TIME,
+	    .offset = offsetof(struct create_input, expires_at), .max = KEY_YEARS_MAX },
+	{ .member = "permissions", .label = "permissions", .kind = FIELD_STRING_SET,
+	    .offset = offsetof(struct create_input, permissions), .max = KEY_PERMS_MAX,
+	    .item_max = 64, .item_chars = PERMISSION_CHARS },
+	{ .member = "rate_limit", .label = "rate limit", .kind = FIELD_RATE,
+	    .offset = offsetof(struct create_input, rate_limit), .max = KEY_RATE_LIMIT_MAX,
+	    .item_max = KEY_RATE_WINDOW_MAX },
+	{ .member = "remaining_uses", .label = "remaining uses", .kind = FIELD_INT,
+	    .offset = offsetof(struct create_input, remaining_uses), .min = 0,
+	    .lmax = KEY_REMAINING_MAX },
+	{ .member = "allowed_ips", .label = "allowed ips", .kind = FIELD_IP_LIST,
+	    .offset = offsetof(struct create_input, allowed_ips), .max = KEY_IPS_MAX },
 };
 
 const size_t keys_create_nrules = sizeof(keys_create_rules) / sizeof(keys_create_rules[0]);
 
-static void
-write_set(struct jw *w, const struct valid_set *set)
+void
+keys_write_set(struct jw *w, const struct valid_set *set)
 {
 	unsigned i;
 
@@ -173,9 +182,8 @@ write_set(struct jw *w, const struct valid_set *set)
 	jw_array_end(w);
 }
 
-/* Answers a body that did not pass its field table; returns 0 if it did. */
-static int
-body_refused(enum valid_result vr, const struct valid_errors *errs, struct response *res,
+int
+keys_body_refused(enum valid_result vr, const struct valid_errors *errs, struct response *res,
     const char *failed)
 {
 	struct jw *w;
@@ -207,9 +215,9 @@ keys_create(struct app *app, const struct request *req, const struct call *call,
 	struct create_input in;
 	struct db_key_new nk;
 	struct fresh_key f;
-	struct jw perms;
-	const char *perms_text;
-	size_t perms_len;
+	struct jw perms, ips;
+	const char *perms_text, *ips_text = NULL;
+	size_t perms_len, ips_len;
 	int64_t now = time_now_us();
 	uint64_t id = 0;
 	enum db_status rc;
@@ -218,15 +226,20 @@ keys_create(struct app *app, const struct request *req, const struct call *call,
 	memset(&in, 0, sizeof(in));
 	memset(&f, 0, sizeof(f));
 	memset(&perms, 0, sizeof(perms));
+	memset(&ips, 0, sizeof(ips));
 	/* Authorization before validation, as a Laravel form request does. */
 	if (!email_allowed(app, call, res) ||
-	    body_refused(validate_body(req->body_state == BODY_OK ? req->body : NULL,
+	    keys_body_refused(validate_body(req->body_state == BODY_OK ? req->body : NULL,
 	    req->body_len, keys_create_rules, keys_create_nrules, &in, now, &errs),
 	    &errs, res, MSG_CREATE_FAILED))
 		goto done;
-	write_set(&perms, &in.permissions);
+	keys_write_set(&perms, &in.permissions);
+	/* An empty allowlist is no restriction: stored as NULL. */
+	if (in.allowed_ips.n > 0)
+		keys_write_set(&ips, &in.allowed_ips);
 	if (fresh_key_make(app->cfg, &f) != 0 ||
-	    (perms_text = jw_text(&perms, &perms_len)) == NULL) {
+	    (perms_text = jw_text(&perms, &perms_len)) == NULL ||
+	    (in.allowed_ips.n > 0 && (ips_text = jw_text(&ips, &ips_len)) == NULL)) {
 		response_error(res, 500, MSG_CREATE_FAILED);
 		goto done;
 	}
@@ -238,6 +251,11 @@ keys_create(struct app *app, const struct request *req, const struct call *call,
 	nk.permissions = perms_text;
 	nk.created_at = now;
 	nk.expires_at = in.expires_at.set ? in.expires_at.value : time_add_years_us(now, 1);
+	nk.rate_limit = in.rate_limit.present && !in.rate_limit.is_null ? in.rate_limit.limit : 0;
+	nk.rate_window = nk.rate_limit != 0 ? in.rate_limit.window : 0;
+	nk.has_remaining = in.remaining_uses.present && !in.remaining_uses.is_null;
+	nk.remaining_uses = nk.has_remaining ? (uint64_t)in.remaining_uses.value : 0;
+	nk.allowed_ips = ips_text;
 	rc = db_key_create(app->db, &nk, app->cfg->max_keys, &id);
 	if (rc == DB_LIMIT) {
 		response_error(res, 409, MSG_LIMIT);
@@ -263,7 +281,7 @@ keys_create(struct app *app, const struct request *req, const struct call *call,
 	jw_key(w, "secret");
 	jw_string(w, f.secret);
 	jw_key(w, "permissions");
-	write_set(w, &in.permissions);
+	keys_write_set(w, &in.permissions);
 	jw_key(w, "expires_at");
 	jw_time(w, nk.expires_at);
 	jw_key(w, "created_at");
@@ -272,16 +290,15 @@ keys_create(struct app *app, const struct request *req, const struct call *call,
 	response_close(res);
 done:
 	jw_reset(&perms);
+	jw_reset(&ips);
 	crypto_wipe(&f, sizeof(f));
 }
 
 /* ------------------------------------------------------------ list */
 
-static int
-list_one(void *ctx, const struct db_key *k)
+void
+keys_write_listed(struct jw *w, const struct db_key *k)
 {
-	struct jw *w = ctx;
-
 	jw_object_begin(w);
 	jw_key(w, "id");
 	jw_int(w, (long long)k->id);
@@ -313,7 +330,43 @@ list_one(void *ctx, const struct db_key *k)
 	jw_time(w, k->created_at);
 	jw_key(w, "updated_at");
 	jw_time(w, k->updated_at);
+	jw_key(w, "enabled");
+	jw_bool(w, !k->disabled);
+	jw_key(w, "rate_limit");
+	if (k->rate_limit == 0)
+		jw_null(w);
+	else {
+		jw_object_begin(w);
+		jw_key(w, "limit");
+		jw_int(w, k->rate_limit);
+		jw_key(w, "window_seconds");
+		jw_int(w, k->rate_window);
+		jw_object_end(w);
+	}
+	jw_key(w, "remaining_uses");
+	if (k->has_remaining)
+		jw_int(w, (long long)k->remaining_uses);
+	else
+		jw_null(w);
+	jw_key(w, "allowed_ips");
+	if (k->allowed_ips[0] == '\0')
+		jw_null(w);
+	else
+		validate_stored_write(w, k->allowed_ips);
+	jw_key(w, "rotated_to");
+	if (k->rotated_to == 0)
+		jw_null(w);
+	else
+		jw_int(w, (long long)k->rotated_to);
 	jw_object_end(w);
+}
+
+static int
+list_one(void *ctx, const struct db_key *k)
+{
+	struct jw *w = ctx;
+
+	keys_write_listed(w, k);
 	return w->failed;
 }
 

@@ -41,16 +41,47 @@ route_handler keys_revoke;
 /* POST {base}/api-keys/verify: check a key and secret for the payment API. */
 route_handler keys_verify;
 
-/* The body of create, as its field table checks it. */
+/* PATCH {base}/api-keys/{id}: change a key's name, permissions, expiry or
+ * settings (200, 400, 422, 409). */
+route_handler keys_patch;
+
+/* The body of create and of PATCH, as their field tables check it. */
 struct create_input {
-	char			name[DB_NAME_MAX];
+	char			name[DB_NAME_MAX];	/* PATCH: "" when absent */
 	struct valid_time	expires_at;
 	struct valid_set	permissions;
+	struct valid_bool	enabled;		/* PATCH only */
+	struct valid_rate	rate_limit;
+	struct valid_int	remaining_uses;
+	struct valid_set	allowed_ips;
 };
 
-/* Create's field table (exported so that tests and fuzzers check the real
- * one), in the order its errors are listed. */
+/* Create's and PATCH's field tables (exported so that tests and fuzzers
+ * check the real ones), in the order their errors are listed. */
 extern const struct field_rule keys_create_rules[];
 extern const size_t keys_create_nrules;
+extern const struct field_rule keys_patch_rules[];
+extern const size_t keys_patch_nrules;
+
+/* The limits of a key's settings (docs/openapi.yaml). */
+#define KEY_NAME_MAX		50
+#define KEY_YEARS_MAX		5
+#define KEY_PERMS_MAX		32
+#define KEY_RATE_LIMIT_MAX	1000000
+#define KEY_RATE_WINDOW_MAX	86400
+#define KEY_REMAINING_MAX	1000000000000LL
+#define KEY_IPS_MAX		32
+#define PERMISSION_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789_.:-"
+
+/* Writes a set as a JSON array of strings.  Cannot fail (marks w). */
+void keys_write_set(struct jw *, const struct valid_set *);
+
+/* Writes a key as list shows it (a JSON object).  Cannot fail (marks w). */
+void keys_write_listed(struct jw *, const struct db_key *);
+
+/* Answers a body that did not pass its field table (400, 422, or 500 with
+ * failed); returns 0, answering nothing, if it passed. */
+int keys_body_refused(enum valid_result, const struct valid_errors *, struct response *,
+    const char *failed);
 
 #endif

@@ -130,7 +130,7 @@ response_render(const struct response *r, size_t *lenp)
 	reason = response_reason(status);
 	allowlen = strnlen(r->allow, sizeof(r->allow));
 	/* Room for the headers and the body at once: one allocation. */
-	if ((out = malloc(256 + allowlen + strlen(reason) + bodylen + 1)) == NULL)
+	if ((out = malloc(320 + allowlen + strlen(reason) + bodylen + 1)) == NULL)
 		return NULL;
 	APPEND_LIT("Status: ");
 	n = format_uint(num, sizeof(num), (unsigned)status);
@@ -148,6 +148,12 @@ response_render(const struct response *r, size_t *lenp)
 	}
 	if (r->challenge)
 		APPEND_LIT("WWW-Authenticate: Bearer\r\n");
+	if (r->retry_after != 0 && status == r->status) {
+		APPEND_LIT("Retry-After: ");
+		n = format_uint(num, sizeof(num), r->retry_after);
+		APPEND(num, n);
+		APPEND_LIT("\r\n");
+	}
 	APPEND_LIT("\r\n");
 	APPEND(text, bodylen);
 	out[len] = '\0';

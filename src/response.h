@@ -11,6 +11,7 @@ struct response {
 	struct jw	 body;		/* the whole envelope, once closed */
 	char		 allow[64];	/* sent as Allow when not empty */
 	int		 challenge;	/* send WWW-Authenticate: Bearer */
+	unsigned	 retry_after;	/* seconds, sent as Retry-After when not 0 */
 };
 
 /* Messages used by more than one module. */

@@ -23,6 +23,8 @@ static const struct route routes[] = {
 	{ "/api-keys", METHOD_POST, ROUTE_AUTH_USER, ABILITY_WRITE, 0, keys_create },
 	/* Show is the hot read: its key comes with the token, one round trip. */
 	{ "/api-keys/{id}", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 1, keys_show },
+	/* The key comes with the token: its 404 precedes the body's checks. */
+	{ "/api-keys/{id}", METHOD_PATCH, ROUTE_AUTH_USER, ABILITY_WRITE, 1, keys_patch },
 	{ "/api-keys/{id}", METHOD_DELETE, ROUTE_AUTH_USER, ABILITY_WRITE, 0, keys_revoke },
 };
 

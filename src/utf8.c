@@ -58,3 +58,58 @@ utf8_length(const char *s, size_t len)
 			n++;
 	return n;
 }
+
+/* White space that Laravel's TrimStrings removes at either end. */
+static int
+is_trimmed(unsigned cp)
+{
+	return (cp >= 0x09 && cp <= 0x0d) || cp == 0x20 || cp == 0x85 || cp == 0xa0 ||
+	    cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200b) || cp == 0x200e ||
+	    cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f ||
+	    cp == 0x3000 || cp == 0xfeff;
+}
+
+static int
+is_control(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
+void
+utf8_trim(const unsigned char **sp, const unsigned char **endp)
+{
+	const unsigned char *s = *sp, *end = *endp, *last;
+	unsigned cp;
+	size_t n;
+
+	/* The leading, then the trailing, white space. */
+	while (s < end && (n = utf8_decode(s, (size_t)(end - s), &cp), is_trimmed(cp)))
+		s += n;
+	while (end > s) {
+		last = end;
+		do
+			last--;
+		while (last > s && (*last & 0xc0) == 0x80);
+		utf8_decode(last, (size_t)(end - last), &cp);
+		if (!is_trimmed(cp))
+			break;
+		end = last;
+	}
+	*sp = s;
+	*endp = end;
+}
+
+int
+utf8_has_control(const unsigned char *s, size_t len)
+{
+	const unsigned char *p, *end = s + len;
+	unsigned cp;
+	size_t n;
+
+	for (p = s; p < end; p += n) {
+		n = utf8_decode(p, (size_t)(end - p), &cp);
+		if (is_control(cp))
+			return 1;
+	}
+	return 0;
+}

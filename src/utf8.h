@@ -16,4 +16,11 @@ size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp);
 /* Code points of a valid UTF-8 string of len bytes.  Cannot fail. */
 size_t utf8_length(const char *s, size_t len);
 
+/* Moves *s forward and *end back past the white space that Laravel's
+ * TrimStrings removes (Unicode blanks) at either end.  Cannot fail. */
+void utf8_trim(const unsigned char **s, const unsigned char **end);
+
+/* 1 if the len bytes at s hold a control character (C0, DEL, C1). */
+int utf8_has_control(const unsigned char *s, size_t len);
+
 #endif

@@ -1,4 +1,4 @@
-/* validate.c: request bodies read by jsonr and checked by field tables, with Laravel's wording of failures. */
+/* validate.c: request bodies read by jsonr and checked by field tables, with Laravel's wording of failures; stored JSON re-encoded with jansson. */
 #include "ac-config.h"
 
 #include <malloc.h>
@@ -11,6 +11,7 @@
 
 #include "crypto.h"
 #include "jsonr.h"
+#include "ipnet.h"
 #include "timeutil.h"
 #include "utf8.h"
 #include "validate.h"
@@ -36,53 +37,24 @@ add_error(struct valid_errors *errs, const char *key, const char *fmt, ...)
 	errs->n++;
 }
 
-/* White space that Laravel's TrimStrings removes at either end. */
-static int
-is_trimmed(unsigned cp)
-{
-	return (cp >= 0x09 && cp <= 0x0d) || cp == 0x20 || cp == 0x85 || cp == 0xa0 ||
-	    cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200b) || cp == 0x200e ||
-	    cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f ||
-	    cp == 0x3000 || cp == 0xfeff;
-}
-
-static int
-is_control(unsigned cp)
-{
-	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
-}
-
 static void
 check_text(const struct field_rule *r, const struct jr_value *v, char *dst, struct valid_errors *errs)
 {
-	const unsigned char *s, *end, *p;
-	unsigned cp;
-	size_t n;
+	const unsigned char *s, *end;
 
+	if (v == NULL && (r->flags & FIELD_F_OPTIONAL))
+		return;
 	if (v == NULL || v->type == JR_NULL) {
 		add_error(errs, r->member, "The %s field is required.", r->label);
 		return;
 	}
-	if (v->type != JR_STRING) {
+	if (!(v->type == JR_STRING)) {
 		add_error(errs, r->member, "The %s field must be a string.", r->label);
 		return;
 	}
 	s = (const unsigned char *)v->str;
 	end = s + v->len;
-	/* Trim the leading, then the trailing, white space. */
-	while (s < end && (n = utf8_decode(s, (size_t)(end - s), &cp), is_trimmed(cp)))
-		s += n;
-	while (end > s) {
-		const unsigned char *last = end;
-
-		do
-			last--;
-		while (last > s && (*last & 0xc0) == 0x80);
-		utf8_decode(last, (size_t)(end - last), &cp);
-		if (!is_trimmed(cp))
-			break;
-		end = last;
-	}
+	utf8_trim(&s, &end);
 	if (s == end) {
 		add_error(errs, r->member, "The %s field is required.", r->label);
 		return;
@@ -93,12 +65,9 @@ check_text(const struct field_rule *r, const struct jr_value *v, char *dst, stru
 		    "The %s field must not be greater than %u characters.", r->label, r->max);
 		return;
 	}
-	for (p = s; p < end; p += n) {
-		n = utf8_decode(p, (size_t)(end - p), &cp);
-		if (is_control(cp)) {
-			add_error(errs, r->member, "The %s field format is invalid.", r->label);
-			return;
-		}
+	if (utf8_has_control(s, (size_t)(end - s))) {
+		add_error(errs, r->member, "The %s field format is invalid.", r->label);
+		return;
 	}
 	memcpy(dst, s, (size_t)(end - s));
 	dst[end - s] = '\0';
@@ -110,9 +79,9 @@ check_future_time(const struct field_rule *r, const struct jr_value *v, struct v
 {
 	int64_t t;
 
-	if (v == NULL || v->type == JR_NULL)
+	if (v == NULL || (v->type == JR_NULL && !(r->flags & FIELD_F_NULL_INVALID)))
 		return;
-	if (v->type != JR_STRING ||
+	if (!(v->type == JR_STRING) ||
 	    time_parse_rfc3339_us(v->str, v->len, &t) != 0)
 		add_error(errs, r->member, "The %s field must be a valid date.", r->label);
 	else if (t <= now)
@@ -127,20 +96,29 @@ check_future_time(const struct field_rule *r, const struct jr_value *v, struct v
 	}
 }
 
+/* An item of a list kind: a string of at most VALID_ITEM_MAX bytes without
+ * NUL, and for a set of the allowed bytes, for an address list an address. */
 static int
 item_valid(const struct field_rule *r, const struct jr_value *item)
 {
+	struct ipnet net;
 	const char *s;
 	size_t len, i;
 
-	if (item->type != JR_STRING)
+	if (!(item->type == JR_STRING))
 		return 0;
 	s = item->str;
 	len = item->len;
-	if (len == 0 || len > r->item_max || len > VALID_ITEM_MAX)
+	if (len > VALID_ITEM_MAX || memchr(s, '\0', len) != NULL)
+		return 0;
+	if (r->kind == FIELD_IP_LIST)
+		return ipnet_parse(s, len, 1, &net) == 0;
+	if (r->kind == FIELD_STRING_LIST)
+		return 1;
+	if (len == 0 || len > r->item_max)
 		return 0;
 	for (i = 0; i < len; i++)
-		if (s[i] == '\0' || strchr(r->item_chars, s[i]) == NULL)
+		if (strchr(r->item_chars, s[i]) == NULL)
 			return 0;
 	return 1;
 }
@@ -156,6 +134,8 @@ item_hash(const char *s)
 	return h;
 }
 
+/* The list kinds: a set (distinct items of allowed bytes), an address list,
+ * and verify's loose list (any failure is "must be an array"). */
 static void
 check_string_set(const struct field_rule *r, const struct jr_value *v, struct valid_set *dst,
     struct valid_errors *items, struct valid_errors *errs)
@@ -163,18 +143,20 @@ check_string_set(const struct field_rule *r, const struct jr_value *v, struct va
 	/* Open addressing over the items seen so far: linear in the items. */
 	unsigned char slot[VALID_SET_MAX * 2];
 	char key[64];
-	const struct jr_value *item;
 	size_t i, n, max = r->max < VALID_SET_MAX ? r->max : VALID_SET_MAX;
 	unsigned h, ok = 1;
+	int loose = r->kind == FIELD_STRING_LIST;
+	const struct jr_value *item;
 
 	dst->n = 0;
+	dst->present = v != NULL;
 	if (v == NULL || v->type == JR_NULL)
 		return;
-	if (v->type != JR_ARRAY) {
+	n = (v->type == JR_ARRAY) ? v->len : 0;
+	if (!(v->type == JR_ARRAY) || (loose && n > max)) {
 		add_error(errs, r->member, "The %s field must be an array.", r->label);
 		return;
 	}
-	n = v->len;
 	if (n > max) {
 		/* Stop at the cap: the items of an oversized list cost nothing. */
 		add_error(errs, r->member, "The %s field must not have more than %u items.",
@@ -187,11 +169,19 @@ check_string_set(const struct field_rule *r, const struct jr_value *v, struct va
 
 		snprintf(key, sizeof(key), "%s.%zu", r->member, i);
 		if (!item_valid(r, item)) {
-			add_error(items, key, "The %s field format is invalid.", key);
+			if (loose) {
+				add_error(errs, r->member, "The %s field must be an array.", r->label);
+				return;
+			}
+			add_error(items, key, r->kind == FIELD_IP_LIST ?
+			    "The %s field must be a valid IP address or range." :
+			    "The %s field format is invalid.", key);
 			ok = 0;
 			continue;
 		}
 		memcpy(dst->item[i], item->str, item->len + 1);
+		if (r->kind != FIELD_STRING_SET)
+			continue;
 		for (h = item_hash(dst->item[i]) % sizeof(slot); slot[h] != 0;
 		    h = (h + 1) % sizeof(slot))
 			if (strcmp(dst->item[slot[h] - 1], dst->item[i]) == 0)
@@ -206,8 +196,7 @@ check_string_set(const struct field_rule *r, const struct jr_value *v, struct va
 }
 
 static void
-check_string(const struct field_rule *r, const struct jr_value *v, char *dst,
-    struct valid_errors *errs)
+check_string(const struct field_rule *r, const struct jr_value *v, char *dst, struct valid_errors *errs)
 {
 	size_t len;
 
@@ -215,12 +204,96 @@ check_string(const struct field_rule *r, const struct jr_value *v, char *dst,
 		add_error(errs, r->member, "The %s field is required.", r->label);
 		return;
 	}
-	len = v->type == JR_STRING ? v->len : 0;
-	if (v->type != JR_STRING || len >= r->size || memchr(v->str, '\0', len) != NULL) {
+	len = (v->type == JR_STRING) ? v->len : 0;
+	if (!(v->type == JR_STRING) || len >= r->size ||
+	    memchr(v->str, '\0', len) != NULL) {
 		add_error(errs, r->member, "The %s field must be a string.", r->label);
 		return;
 	}
 	memcpy(dst, v->str, len + 1);
+}
+
+/* A JSON integer (5; not 5.0, not "5") from min to max. */
+static int
+int_in_range(const struct jr_value *v, long long min, long long max, long long *out)
+{
+	long long n;
+
+	if (!(v->type == JR_INT))
+		return 0;
+	n = v->i;
+	if (n < min || n > max)
+		return 0;
+	*out = (long long)n;
+	return 1;
+}
+
+static void
+check_int(const struct field_rule *r, const struct jr_value *v, struct valid_int *dst,
+    struct valid_errors *errs)
+{
+	dst->present = v != NULL;
+	dst->is_null = v != NULL && v->type == JR_NULL;
+	if (v == NULL || dst->is_null)
+		return;
+	if (!int_in_range(v, r->min, r->lmax, &dst->value))
+		add_error(errs, r->member, "The %s field must be an integer between %lld and %lld.",
+		    r->label, r->min, r->lmax);
+}
+
+static void
+check_bool(const struct field_rule *r, const struct jr_value *v, struct valid_bool *dst,
+    struct valid_errors *errs)
+{
+	dst->present = v != NULL;
+	if (v == NULL)
+		return;
+	if (!(v->type == JR_TRUE || v->type == JR_FALSE))
+		add_error(errs, r->member, "The %s field must be true or false.", r->label);
+	else
+		dst->value = (v->type == JR_TRUE);
+}
+
+static void
+check_rate(const struct field_rule *r, const struct jr_value *v, struct valid_rate *dst,
+    struct valid_errors *items, struct valid_errors *errs)
+{
+	static const char *const name[2] = { "limit", "window_seconds" };
+	unsigned max[2] = { r->max, r->item_max }, *out[2] = { &dst->limit, &dst->window };
+	char key[64];
+	long long n;
+	int i;
+
+	dst->present = v != NULL;
+	dst->is_null = v != NULL && v->type == JR_NULL;
+	if (v == NULL || dst->is_null)
+		return;
+	if (!(v->type == JR_OBJECT)) {
+		add_error(errs, r->member, "The %s field must be an object.", r->label);
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		if (int_in_range(jr_get(v, name[i]), 1, max[i], &n)) {
+			*out[i] = (unsigned)n;
+			continue;
+		}
+		snprintf(key, sizeof(key), "%s.%s", r->member, name[i]);
+		add_error(items, key, "The %s field must be an integer between 1 and %u.",
+		    key, max[i]);
+	}
+}
+
+static void
+check_ip(const struct field_rule *r, const struct jr_value *v, struct valid_ip *dst, struct valid_errors *errs)
+{
+	dst->present = 0;
+	if (v == NULL || v->type == JR_NULL)
+		return;
+	if (!(v->type == JR_STRING) ||
+	    ipnet_parse(v->str, v->len, 0, &dst->addr) != 0)
+		add_error(errs, r->member, "The %s field must be a valid IP address.", r->label);
+	else
+		dst->present = 1;
 }
 
 enum valid_result
@@ -259,16 +332,32 @@ validate_body(const char *body, size_t len, const struct field_rule *rules,
 			check_future_time(r, v, (struct valid_time *)(void *)dst, now, errs);
 			break;
 		case FIELD_STRING_SET:
+		case FIELD_IP_LIST:
+		case FIELD_STRING_LIST:
 			check_string_set(r, v, (struct valid_set *)(void *)dst, &items, errs);
 			break;
 		case FIELD_STRING:
 			check_string(r, v, dst, errs);
 			break;
+		case FIELD_INT:
+			check_int(r, v, (struct valid_int *)(void *)dst, errs);
+			break;
+		case FIELD_BOOL:
+			check_bool(r, v, (struct valid_bool *)(void *)dst, errs);
+			break;
+		case FIELD_RATE:
+			check_rate(r, v, (struct valid_rate *)(void *)dst, &items, errs);
+			break;
+		case FIELD_IP:
+			check_ip(r, v, (struct valid_ip *)(void *)dst, errs);
+			break;
 		}
+		/* A field's items and members follow the field itself. */
+		for (j = 0; j < items.n && errs->n < VALID_ERRORS_MAX; j++)
+			errs->e[errs->n++] = items.e[j];
+		items.n = 0;
 	}
 	jr_free(&doc);
-	for (j = 0; j < items.n && errs->n < VALID_ERRORS_MAX; j++)
-		errs->e[errs->n++] = items.e[j];
 	return errs->n == 0 ? VALID_OK : VALID_INVALID;
 }
 
@@ -355,6 +444,32 @@ validate_stored_write(struct jw *w, const char *text)
 	else {
 		jw_array_begin(w);
 		jw_array_end(w);
+	}
+	json_decref(v);
+}
+
+void
+validate_stored_set(const char *text, struct valid_set *out)
+{
+	json_t *v, *item;
+	size_t i;
+
+	out->n = 0;
+	out->present = 0;
+	if (text == NULL || text[0] == '\0' || strcmp(text, "[]") == 0)
+		return;
+	v = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	if (json_is_array(v)) {
+		out->present = 1;
+		json_array_foreach(v, i, item) {
+			size_t len = json_is_string(item) ? json_string_length(item) : 0;
+
+			if (out->n >= VALID_SET_MAX)
+				break;
+			if (json_is_string(item) && len <= VALID_ITEM_MAX &&
+			    memchr(json_string_value(item), '\0', len) == NULL)
+				memcpy(out->item[out->n++], json_string_value(item), len + 1);
+		}
 	}
 	json_decref(v);
 }

@@ -5,11 +5,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ipnet.h"
 #include "jsonw.h"
 
 #define VALID_SET_MAX		32	/* items of a string set */
 #define VALID_ITEM_MAX		64	/* bytes of one item */
-#define VALID_ERRORS_MAX	48	/* failures reported at most */
+#define VALID_ERRORS_MAX	80	/* failures reported at most (two full sets) */
 
 enum valid_result {
 	VALID_OK = 0,
@@ -24,10 +25,39 @@ struct valid_time {
 	int	set;
 };
 
-/* A checked set of strings, in the order given. */
+/* A checked set of strings, in the order given.  present: the member was
+ * in the body (null included; null and [] leave n at 0). */
 struct valid_set {
 	unsigned	n;
 	char		item[VALID_SET_MAX][VALID_ITEM_MAX + 1];
+	int		present;
+};
+
+/* A checked optional integer: present (null included), is_null. */
+struct valid_int {
+	long long	value;
+	int		present;
+	int		is_null;
+};
+
+/* A checked optional boolean. */
+struct valid_bool {
+	int	value;
+	int	present;
+};
+
+/* A checked optional rate limit: {"limit": n, "window_seconds": n} or null. */
+struct valid_rate {
+	unsigned	limit;
+	unsigned	window;
+	int		present;
+	int		is_null;
+};
+
+/* A checked optional single address (no range). */
+struct valid_ip {
+	struct ipnet	addr;
+	int		present;	/* given and not null */
 };
 
 /* The failures of a body, Laravel's way: a key ("name", "permissions.3")
@@ -56,8 +86,31 @@ enum field_kind {
 	FIELD_STRING_SET,
 	/* Required string without NUL of at most size - 1 bytes, stored as is
 	 * in a char[size] (credentials: the caller wipes it). */
-	FIELD_STRING
+	FIELD_STRING,
+	/* Optional JSON integer (not 5.0, not "5") from min to max; stored as
+	 * struct valid_int. */
+	FIELD_INT,
+	/* Optional true or false (not null, not 1); stored as struct valid_bool. */
+	FIELD_BOOL,
+	/* Optional rate limit object or null: "limit" 1..max and
+	 * "window_seconds" 1..item_max, each failure keyed "member.limit";
+	 * stored as struct valid_rate. */
+	FIELD_RATE,
+	/* Optional array (or null) of at most max addresses or CIDR ranges,
+	 * kept as given (struct valid_set); an item that does not parse is
+	 * keyed "member.N". */
+	FIELD_IP_LIST,
+	/* Optional single address (struct valid_ip); null is absent. */
+	FIELD_IP,
+	/* Optional array (or null) of at most max strings of at most
+	 * VALID_ITEM_MAX bytes, repeats allowed (struct valid_set); any other
+	 * value fails as "must be an array". */
+	FIELD_STRING_LIST
 };
+
+/* Flags of a rule. */
+#define FIELD_F_OPTIONAL	0x1	/* FIELD_TEXT: absent is allowed (dst stays "") */
+#define FIELD_F_NULL_INVALID	0x2	/* FIELD_FUTURE_TIME: null fails as not a date */
 
 struct field_rule {
 	const char	*member;	/* JSON member and error key */
@@ -68,12 +121,15 @@ struct field_rule {
 	unsigned	 max;		/* characters, items, or years ahead */
 	unsigned	 item_max;	/* bytes of an item (sets) */
 	const char	*item_chars;	/* allowed item bytes (sets) */
+	long long	 min;		/* FIELD_INT: smallest value */
+	long long	 lmax;		/* FIELD_INT: largest value */
+	unsigned	 flags;		/* FIELD_F_* */
 };
 
 /*
  * Parses body (len bytes) as one JSON object (duplicate members refused)
  * and runs every rule, in table order, collecting every failure into
- * *errors.  out must be zeroed by the caller; it holds plain C values, so
+ * *errors (a field's item and member failures right after the field's).  out must be zeroed by the caller; it holds plain C values, so
  * nothing needs releasing.  VALID_OK only when every rule passed.
  */
 enum valid_result validate_body(const char *body, size_t len,
@@ -89,6 +145,15 @@ void validate_errors_write(struct jw *, const struct valid_errors *);
  * written as [].  Cannot fail (a failure marks the writer).
  */
 void validate_stored_write(struct jw *, const char *text);
+
+/*
+ * Reads a JSON array of strings stored in the database (a key's
+ * permissions or allowed_ips) into out, in order; items that are not
+ * strings of at most VALID_ITEM_MAX bytes, and items past VALID_SET_MAX,
+ * are left out.  Text that is not a JSON array gives an empty set.  Cannot
+ * fail.
+ */
+void validate_stored_set(const char *text, struct valid_set *out);
 
 /* Makes jansson wipe every block it frees (a parsed body may hold a
  * secret).  Call once before any body is parsed.  Cannot fail. */

@@ -1,4 +1,4 @@
-/* verify.c: POST /api-keys/verify, the payment API's check of a key and secret, one answer for every failure. */
+/* verify.c: POST /api-keys/verify, the payment API's check of a key and secret, then of the key's settings (addresses, permissions, rate limit, credits). */
 #include "ac-config.h"
 
 #include <stddef.h>
@@ -6,25 +6,43 @@
 
 #include "checksum.h"
 #include "crypto.h"
+#include "ipnet.h"
 #include "keys.h"
 #include "log.h"
 #include "timeutil.h"
 
-#define MSG_VALID	"API key is valid"
-#define MSG_INVALID_KEY	"Invalid API key."
+#define MSG_VALID		"API key is valid"
+#define MSG_INVALID_KEY		"Invalid API key."
+#define MSG_INVALID		"The given data was invalid."
+#define MSG_ADDRESS		"API key is not allowed from this address."
+#define MSG_PERMISSIONS		"API key lacks the required permissions."
+#define MSG_RATE		"Rate limit exceeded."
+#define MSG_USAGE		"Usage limit exceeded."
 #define SECRET_MAX	256	/* longer secrets cannot match: refused */
+#define COST_MAX	1000
+#define USE_MICRO	1000000LL	/* one use of a bucket, in millionths */
 
-/* The credential in the body; wiped after use. */
+/* The body; the credential is wiped after use. */
 struct verify_input {
-	char	key[DB_KEY_MAX];
-	char	secret[SECRET_MAX];
+	char			key[DB_KEY_MAX];
+	char			secret[SECRET_MAX];
+	struct valid_set	permissions;
+	struct valid_ip		client_ip;
+	struct valid_int	cost;
 };
 
+/* The credential first; the optional members' failures are the 422. */
 static const struct field_rule verify_rules[] = {
-	{ "key", "key", FIELD_STRING, offsetof(struct verify_input, key),
-	    DB_KEY_MAX, 0, 0, NULL },
-	{ "secret", "secret", FIELD_STRING, offsetof(struct verify_input, secret),
-	    SECRET_MAX, 0, 0, NULL },
+	{ .member = "key", .label = "key", .kind = FIELD_STRING,
+	    .offset = offsetof(struct verify_input, key), .size = DB_KEY_MAX },
+	{ .member = "secret", .label = "secret", .kind = FIELD_STRING,
+	    .offset = offsetof(struct verify_input, secret), .size = SECRET_MAX },
+	{ .member = "permissions", .label = "permissions", .kind = FIELD_STRING_LIST,
+	    .offset = offsetof(struct verify_input, permissions), .max = VALID_SET_MAX },
+	{ .member = "client_ip", .label = "client ip", .kind = FIELD_IP,
+	    .offset = offsetof(struct verify_input, client_ip) },
+	{ .member = "cost", .label = "cost", .kind = FIELD_INT,
+	    .offset = offsetof(struct verify_input, cost), .min = 0, .lmax = COST_MAX },
 };
 
 #define NVERIFY_RULES (sizeof(verify_rules) / sizeof(verify_rules[0]))
@@ -33,6 +51,121 @@ static const struct field_rule verify_rules[] = {
  * the same comparison as a known one. */
 static const char no_hash[CRYPTO_HEX_SHA256 + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
+
+/* Keeps only the failures of the optional members (the credential's are
+ * the one 401); returns how many are left. */
+static unsigned
+settings_errors(struct valid_errors *errs)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < errs->n; i++)
+		if (strcmp(errs->e[i].key, "key") != 0 && strcmp(errs->e[i].key, "secret") != 0)
+			errs->e[n++] = errs->e[i];
+	errs->n = n;
+	return n;
+}
+
+/* 1 if the key's allowlist (stored JSON text; "" for none) lets ip in. */
+static int
+address_allowed(const char *stored, const struct valid_ip *ip)
+{
+	struct valid_set ranges;
+	struct ipnet net;
+	unsigned i;
+
+	validate_stored_set(stored, &ranges);
+	if (ranges.n == 0)
+		return 1;	/* no restriction ([] is none too) */
+	if (!ip->present)
+		return 0;
+	for (i = 0; i < ranges.n; i++)
+		if (ipnet_parse(ranges.item[i], strlen(ranges.item[i]), 1, &net) == 0 &&
+		    ipnet_contains(&net, &ip->addr))
+			return 1;
+	return 0;
+}
+
+/* Answers 403 with the requested permissions the key lacks, in the order
+ * requested; returns 0 (answering nothing) when it has them all. */
+static int
+permissions_lacking(const char *stored, const struct valid_set *want, struct response *res)
+{
+	struct valid_set have;
+	struct jw *w = NULL;
+	unsigned i, j;
+
+	if (want->n == 0)
+		return 0;
+	validate_stored_set(stored, &have);
+	for (i = 0; i < want->n; i++) {
+		for (j = 0; j < have.n && strcmp(have.item[j], want->item[i]) != 0; j++)
+			;
+		if (j < have.n)
+			continue;
+		if (w == NULL) {
+			w = response_open(res, 403, 0, MSG_PERMISSIONS);
+			jw_key(w, "missing");
+			jw_array_begin(w);
+		}
+		jw_string(w, want->item[i]);
+	}
+	if (w == NULL)
+		return 0;
+	jw_array_end(w);
+	response_close(res);
+	return 1;
+}
+
+/* The rate limit's 429: Retry-After is the whole seconds until the bucket
+ * (level millionths of a use) holds one use again, at least 1. */
+static void
+rate_exceeded(const struct db_key *k, long long level, struct response *res)
+{
+	long long need = USE_MICRO - (level > 0 ? level : 0);
+	/* need/1e6 uses at limit per window: need * window / (limit * 1e6) s. */
+	long long den = (long long)k->rate_limit * USE_MICRO;
+	long long secs = (need * (long long)k->rate_window + den - 1) / den;
+
+	response_error(res, 429, MSG_RATE);
+	res->retry_after = secs < 1 ? 1 : (unsigned)secs;
+}
+
+/*
+ * The spending of a key with a rate limit or credits, and its answer when
+ * refused: the refusal is decided from the row as read (one round trip),
+ * or, if the UPDATE found less than that row showed (concurrent verifies
+ * spent it), from which of the two would run out first.  Returns 1 when
+ * it answered (429 or a database failure), 0 when the verify may answer
+ * 200 with *left_uses and *left_bucket.
+ */
+static int
+spend(struct app *app, const struct db_key *k, unsigned cost, uint64_t *left_uses,
+    uint64_t *left_bucket, struct response *res)
+{
+	int spent = 0;
+	enum db_status rc;
+
+	if (k->rate_limit != 0 && k->bucket_micro < USE_MICRO) {
+		rate_exceeded(k, k->bucket_micro, res);
+		return 1;
+	}
+	if (k->has_remaining && k->remaining_uses < cost) {
+		response_error(res, 429, MSG_USAGE);
+		return 1;
+	}
+	rc = db_key_spend(app->db, k->id, cost, &spent, left_uses, left_bucket);
+	if (handler_db_failed(res, rc == DB_NOT_FOUND ? DB_ERROR : rc, NULL))
+		return 1;
+	if (spent)
+		return 0;
+	if (k->rate_limit != 0 && (!k->has_remaining || cost == 0 ||
+	    (uint64_t)(k->bucket_micro / USE_MICRO) <= k->remaining_uses / cost))
+		rate_exceeded(k, 0, res);
+	else
+		response_error(res, 429, MSG_USAGE);
+	return 1;
+}
 
 void
 keys_verify(struct app *app, const struct request *req, const struct call *call,
@@ -43,18 +176,30 @@ keys_verify(struct app *app, const struct request *req, const struct call *call,
 	struct verify_input in;
 	struct valid_errors errs;
 	struct db_key k;
+	enum valid_result vr;
 	enum db_status rc;
+	uint64_t left_uses = 0, left_bucket = 0;
+	unsigned cost;
 	struct jw *w;
 	int well_formed, match, checked;
 
 	(void)call;
 	memset(&in, 0, sizeof(in));
 	memset(&k, 0, sizeof(k));
+	vr = validate_body(req->body_state == BODY_OK ? req->body : NULL, req->body_len,
+	    verify_rules, NVERIFY_RULES, &in, time_now_us(), &errs);
+	/* Malformed optional members are the caller's mistake, told before
+	 * the key is looked at (nothing about the key is revealed). */
+	if (vr == VALID_INVALID && settings_errors(&errs) > 0) {
+		w = response_open(res, 422, 0, MSG_INVALID);
+		jw_key(w, "errors");
+		validate_errors_write(w, &errs);
+		response_close(res);
+		goto done;
+	}
 	/* Every path below does the same work: one lookup, one HMAC, one
-	 * constant-time comparison, whatever was wrong with the input. */
-	well_formed = validate_body(req->body_state == BODY_OK ? req->body : NULL,
-	    req->body_len, verify_rules, NVERIFY_RULES, &in, time_now_us(),
-	    &errs) == VALID_OK;
+	 * constant-time comparison, whatever was wrong with the credential. */
+	well_formed = vr == VALID_OK;
 	if (!well_formed)
 		memset(&in, 0, sizeof(in));	/* look up "", hash "" */
 	/* Without legacy keys, a key or secret whose checksum is wrong cannot
@@ -77,11 +222,23 @@ keys_verify(struct app *app, const struct request *req, const struct call *call,
 		handler_db_failed(res, rc, NULL);
 		goto done;
 	}
-	if (!well_formed || rc != DB_OK || !match || !k.live) {
+	/* A disabled key is one more case of the one 401. */
+	if (!well_formed || rc != DB_OK || !match || !k.live || k.disabled) {
 		response_error(res, 401, MSG_INVALID_KEY);
 		goto done;
 	}
-	if (k.stale && db_key_touch(app->db, k.id) != DB_OK)
+	if (!address_allowed(k.allowed_ips, &in.client_ip)) {
+		response_error(res, 403, MSG_ADDRESS);
+		goto done;
+	}
+	if (permissions_lacking(k.permissions, &in.permissions, res))
+		goto done;
+	cost = in.cost.present && !in.cost.is_null ? (unsigned)in.cost.value : 1;
+	if (k.rate_limit != 0 || k.has_remaining) {
+		/* The spending also records the last use. */
+		if (spend(app, &k, cost, &left_uses, &left_bucket, res))
+			goto done;
+	} else if (k.stale && db_key_touch(app->db, k.id) != DB_OK)
 		log_warn("verify: could not record last use of key %llu",
 		    (unsigned long long)k.id);
 	w = response_open(res, 200, 1, MSG_VALID);
@@ -95,6 +252,21 @@ keys_verify(struct app *app, const struct request *req, const struct call *call,
 	validate_stored_write(w, k.permissions);
 	jw_key(w, "expires_at");
 	jw_time(w, k.expires_at);
+	if (k.has_remaining) {
+		jw_key(w, "remaining_uses");
+		jw_int(w, (long long)left_uses);
+	}
+	if (k.rate_limit != 0) {
+		jw_key(w, "rate_limit");
+		jw_object_begin(w);
+		jw_key(w, "limit");
+		jw_int(w, k.rate_limit);
+		jw_key(w, "window_seconds");
+		jw_int(w, k.rate_window);
+		jw_key(w, "remaining");
+		jw_int(w, (long long)left_bucket);
+		jw_object_end(w);
+	}
 	jw_object_end(w);
 	response_close(res);
 done:

@@ -101,7 +101,25 @@ if created:
          json.dumps({"key": d["key"], "secret": d["secret"]}), expect=200)
     call("POST", "/api/api-keys/verify", "/api/api-keys/verify", None,
          json.dumps({"key": d["key"], "secret": "x"}), expect=401)
+    call("PATCH", f"/api/api-keys/{d['id']}", K, tok,
+         '{"rate_limit":{"limit":1,"window_seconds":3600},"remaining_uses":5,'
+         '"allowed_ips":["127.0.0.0/8"],"enabled":true}', expect=200)
+    call("PATCH", f"/api/api-keys/{d['id']}", K, tok, '{"enabled":1,"allowed_ips":["x"]}', expect=422)
+    call("PATCH", f"/api/api-keys/{d['id']}", K, tok, "[]", expect=400)
+    cred = {"key": d["key"], "secret": d["secret"]}
+    call("POST", "/api/api-keys/verify", "/api/api-keys/verify", None,
+         json.dumps({**cred, "client_ip": "127.0.0.1", "cost": 2}), expect=200)
+    call("POST", "/api/api-keys/verify", "/api/api-keys/verify", None,
+         json.dumps({**cred, "client_ip": "127.0.0.1"}), expect=429)
+    call("POST", "/api/api-keys/verify", "/api/api-keys/verify", None,
+         json.dumps({**cred, "client_ip": "10.0.0.1"}), expect=403)
+    call("POST", "/api/api-keys/verify", "/api/api-keys/verify", None,
+         json.dumps({**cred, "client_ip": "127.0.0.1", "permissions": ["zz"]}), expect=403)
+    call("POST", "/api/api-keys/verify", "/api/api-keys/verify", None,
+         json.dumps({**cred, "cost": "2"}), expect=422)
     call("DELETE", f"/api/api-keys/{d['id']}", K, tok, expect=200)
+    call("PATCH", f"/api/api-keys/{d['id']}", K, tok, '{"name":"x"}', expect=409)
 call("DELETE", "/api/api-keys/999999999", K, tok, expect=404)
+call("PATCH", "/api/api-keys/999999999", K, tok, "{}", expect=404)
 print(f"1..{count}")
 sys.exit(1 if failed else 0)

@@ -93,21 +93,39 @@ check_permissions(const struct valid_set *set, const json_t *given)
 	}
 }
 
+/* The order of an item or member key "field.N" / "rate_limit.limit" of
+ * rule r, or -1 if it is not one of that field's. */
+static long
+sub_key(const struct field_rule *r, const char *sub, json_t *given)
+{
+	char *end;
+	unsigned long n;
+
+	if (r->kind == FIELD_RATE)
+		return strcmp(sub, "limit") == 0 ? 0 : strcmp(sub, "window_seconds") == 0 ? 1 : -1;
+	if ((r->kind != FIELD_STRING_SET && r->kind != FIELD_IP_LIST) || sub[0] < '0' ||
+	    sub[0] > '9' || (sub[0] == '0' && sub[1] != '\0'))
+		return -1;
+	n = strtoul(sub, &end, 10);
+	if (*end != '\0' || !json_is_array(given) || n >= json_array_size(given))
+		return -1;
+	return (long)n;
+}
+
 /*
- * Keys are the fields, in table order, or "permissions.N" for an item
- * there is, by increasing N, after the fields; one message each.  A list
- * over 32 items gets its one message and no item's.
+ * Keys are the fields in table order, each followed by its items by index
+ * ("permissions.N", "allowed_ips.N") or its members ("rate_limit.limit",
+ * then ".window_seconds"); one message each.  A field with its own message
+ * has none for its items (a list over its cap gets one message).
  */
 static void
 check_errors(const struct valid_errors *errs, const unsigned char *body, size_t len)
 {
-	json_t *root, *perms;
-	unsigned i, field = 0;
-	long last_item = -1;
-	size_t r;
-	char *end;
-	unsigned long n;
-	int whole_list = 0;
+	json_t *root;
+	unsigned i;
+	long last_field = -1, last_sub = -1, sub;
+	int field_failed = 0;
+	size_t r, mlen;
 
 	if (errs->n == 0 || errs->n > VALID_ERRORS_MAX)
 		abort();
@@ -115,7 +133,6 @@ check_errors(const struct valid_errors *errs, const unsigned char *body, size_t 
 	if ((root = json_loadb((const char *)body, len,
 	    JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, NULL)) == NULL)
 		abort();
-	perms = json_object_get(root, "permissions");
 	for (i = 0; i < errs->n; i++) {
 		const char *key = errs->e[i].key;
 
@@ -123,30 +140,33 @@ check_errors(const struct valid_errors *errs, const unsigned char *body, size_t 
 		    memchr(errs->e[i].message, '\0', sizeof(errs->e[i].message)) == NULL ||
 		    errs->e[i].message[0] == '\0')
 			abort();
-		for (r = 0; r < keys_create_nrules; r++)
-			if (strcmp(key, keys_create_rules[r].member) == 0)
+		for (r = 0; r < keys_create_nrules; r++) {
+			mlen = strlen(keys_create_rules[r].member);
+			if (strncmp(key, keys_create_rules[r].member, mlen) == 0 &&
+			    (key[mlen] == '\0' || key[mlen] == '.'))
 				break;
-		if (r < keys_create_nrules) {
-			/* A field: after the fields before it, before any item. */
-			if (r < field || last_item >= 0)
+		}
+		if (r == keys_create_nrules)
+			abort();
+		if (key[mlen] == '\0') {
+			/* A field: after the fields (and items) before it. */
+			if ((long)r <= last_field)
 				abort();
-			field = (unsigned)r + 1;
-			if (strcmp(key, "permissions") == 0)
-				whole_list = 1;
+			last_field = (long)r;
+			last_sub = -1;
+			field_failed = 1;
 			continue;
 		}
-		if (strncmp(key, "permissions.", 12) != 0 || key[12] < '0' ||
-		    key[12] > '9' || (key[12] == '0' && key[13] != '\0'))
+		sub = sub_key(&keys_create_rules[r], key + mlen + 1,
+		    json_object_get(root, keys_create_rules[r].member));
+		if (sub < 0 || (long)r < last_field ||
+		    ((long)r == last_field && (field_failed || sub <= last_sub)))
 			abort();
-		n = strtoul(key + 12, &end, 10);
-		if (*end != '\0' || !json_is_array(perms) || n >= json_array_size(perms) ||
-		    (long)n <= last_item || whole_list)
-			abort();
-		last_item = (long)n;
+		if ((long)r > last_field)
+			field_failed = 0;
+		last_field = (long)r;
+		last_sub = sub;
 	}
-	if (json_is_array(perms) && json_array_size(perms) > 32 &&
-	    (!whole_list || last_item >= 0))
-		abort();
 	json_decref(root);
 }
 

@@ -18,7 +18,7 @@ expect_status 200 "list answers 200"
 expect_header Cache-Control no-store "no-store"
 expect_json '[.data[].name] | map(. // "null") | join(",")' "c,b,a,null" "newest first (same second: by id)"
 expect_json '.data[0] | keys_unsorted | join(",")' \
-    "id,name,key,secret_hint,permissions,expires_at,last_used_at,revoked_at,created_at,updated_at" \
+    "id,name,key,secret_hint,permissions,expires_at,last_used_at,revoked_at,created_at,updated_at,enabled,rate_limit,remaining_uses,allowed_ips,rotated_to" \
     "the documented fields, in order"
 expect_json '.data[0].secret_hint' "MTP_SEC_…${SEC_c: -4}" "the hint is MTP_SEC_… and the last 4"
 expect_json '.data[3].secret_hint' null "a key stored without a hint shows null"

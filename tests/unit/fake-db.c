@@ -38,6 +38,18 @@ static size_t nkeys;
 static uint64_t next_key_id = 1;
 static int64_t clock_now;
 
+/* Token buckets of keys with a rate limit, by key id (none: full). */
+static struct {
+	uint64_t	id;
+	double		tokens;
+	int64_t		at;
+} buckets[FAKE_KEYS];
+static size_t nbuckets;
+
+/* Events recorded by db_key_update, as "key=7 updated {...}". */
+static char events[FAKE_LOG][FAKE_LOG_LINE];
+static size_t nevents;
+
 static char log_lines[FAKE_LOG][FAKE_LOG_LINE];
 static size_t nlog;
 static char log_joined[FAKE_LOG * (FAKE_LOG_LINE + 2)];
@@ -55,6 +67,7 @@ fake_db_reset(void)
 	memset(tokens, 0, sizeof(tokens));
 	memset(keys, 0, sizeof(keys));
 	nusers = ntokens = nkeys = 0;
+	nbuckets = nevents = 0;
 	next_key_id = 1;
 	clock_now = 0;
 	fail_armed = 0;
@@ -446,6 +459,12 @@ db_key_create(struct db *db, const struct db_key_new *n, unsigned max_live,
 	snprintf(nk.permissions, sizeof(nk.permissions), "%s", n->permissions);
 	nk.expires_at = n->expires_at;
 	nk.created_at = nk.updated_at = n->created_at;
+	nk.rate_limit = n->rate_limit;
+	nk.rate_window = n->rate_limit != 0 ? n->rate_window : 0;
+	nk.has_remaining = n->has_remaining;
+	nk.remaining_uses = n->remaining_uses;
+	snprintf(nk.allowed_ips, sizeof(nk.allowed_ips), "%s",
+	    n->allowed_ips != NULL ? n->allowed_ips : "");
 	nk.last_used_at = nk.revoked_at = DB_TIME_NULL;
 	fake_db_add_key(&nk);
 	*new_id = nk.id;
@@ -510,6 +529,132 @@ db_key_revoke(struct db *db, uint64_t id, uint64_t user_id, int64_t *revoked_at)
 	return DB_OK;
 }
 
+/* The slot of key id's bucket, made full if it has none.  NULL when full. */
+static size_t
+bucket_slot(uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < nbuckets; i++)
+		if (buckets[i].id == id)
+			return i;
+	if (nbuckets >= FAKE_KEYS)
+		return 0;
+	buckets[nbuckets].id = id;
+	buckets[nbuckets].tokens = -1;	/* full */
+	return nbuckets++;
+}
+
+/* The uses in a key's bucket now, refilled as SQL_BUCKET_LEVEL does. */
+static double
+bucket_level(const struct db_key *row)
+{
+	size_t b = bucket_slot(row->id);
+	double level;
+
+	if (buckets[b].tokens < 0)
+		return row->rate_limit;
+	level = buckets[b].tokens + (double)(now() - buckets[b].at) / 1e6 *
+	    row->rate_limit / row->rate_window;
+	return level > row->rate_limit ? row->rate_limit : level;
+}
+
+void
+fake_db_bucket_set(uint64_t id, double left, int64_t at)
+{
+	size_t b = bucket_slot(id);
+
+	buckets[b].tokens = left;
+	buckets[b].at = at;
+}
+
+size_t
+fake_db_event_count(void)
+{
+	return nevents;
+}
+
+const char *
+fake_db_event(size_t i)
+{
+	return i < nevents ? events[i] : NULL;
+}
+
+enum db_status
+db_key_spend(struct db *db, uint64_t id, unsigned cost, int *spent,
+    uint64_t *remaining_uses, uint64_t *bucket_left)
+{
+	enum db_status rc = enter("db_key_spend", "id=%llu cost=%u",
+	    (unsigned long long)id, cost);
+	struct db_key *row;
+	double level = 0;
+	size_t b;
+
+	(void)db;
+	*spent = 0;
+	*remaining_uses = *bucket_left = 0;
+	if (rc != DB_OK)
+		return rc;
+	if ((row = fake_db_key(id)) == NULL)
+		return DB_OK;
+	if (row->rate_limit != 0)
+		level = bucket_level(row);
+	if (!key_live(row) || row->disabled || (row->rate_limit != 0 && level < 1) ||
+	    (row->has_remaining && row->remaining_uses < cost))
+		return DB_OK;
+	if (row->rate_limit != 0) {
+		b = bucket_slot(id);
+		buckets[b].tokens = level - 1;
+		buckets[b].at = now();
+		*bucket_left = (uint64_t)(level - 1);
+	}
+	if (row->has_remaining) {
+		row->remaining_uses -= cost;
+		*remaining_uses = row->remaining_uses;
+	}
+	if (row->last_used_at == DB_TIME_NULL || now() - row->last_used_at >= 60 * TIME_US)
+		row->last_used_at = now_whole();
+	*spent = 1;
+	return DB_OK;
+}
+
+enum db_status
+db_key_update(struct db *db, uint64_t id, uint64_t user_id, const struct db_actor *actor,
+    db_key_edit *edit, void *ctx, struct db_key *out, int *revoked)
+{
+	enum db_status rc = enter("db_key_update", "id=%llu user=%llu actor=%s ip=%s",
+	    (unsigned long long)id, (unsigned long long)user_id, actor->name,
+	    actor->ip != NULL ? actor->ip : "-");
+	struct db_key *row, next;
+	char details[512];
+
+	(void)db;
+	*revoked = 0;
+	if (rc != DB_OK)
+		return rc;
+	if ((row = fake_db_key(id)) == NULL || row->user_id != user_id)
+		return DB_NOT_FOUND;
+	key_public(row, out);
+	if (row->revoked_at != DB_TIME_NULL) {
+		*revoked = 1;
+		return DB_OK;
+	}
+	details[0] = '\0';
+	if (edit(ctx, out, &next, details, sizeof(details)) == 0)
+		return DB_OK;
+	/* A new or changed limit starts with a full bucket. */
+	if (next.rate_limit != row->rate_limit || next.rate_window != row->rate_window)
+		buckets[bucket_slot(id)].tokens = -1;
+	memcpy(next.secret_hash, row->secret_hash, sizeof(next.secret_hash));
+	*row = next;
+	*out = next;
+	out->secret_hash[0] = '\0';
+	if (nevents < FAKE_LOG)
+		snprintf(events[nevents++], FAKE_LOG_LINE, "key=%llu updated %s",
+		    (unsigned long long)id, details);
+	return DB_OK;
+}
+
 enum db_status
 db_key_by_value(struct db *db, const char *key, struct db_key *k)
 {
@@ -529,6 +674,7 @@ db_key_by_value(struct db *db, const char *key, struct db_key *k)
 	*k = *row;
 	k->live = key_live(row);
 	k->stale = row->last_used_at == DB_TIME_NULL || now() - row->last_used_at >= 60 * TIME_US;
+	k->bucket_micro = row->rate_limit != 0 ? (int64_t)(bucket_level(row) * 1e6) : 0;
 	return DB_OK;
 }
 

@@ -62,6 +62,15 @@ size_t fake_db_user_keys(uint64_t user_id, struct db_key **first);
  */
 void fake_db_fail(const char *fn, enum db_status rc);
 
+/* Sets key id's token bucket: tokens uses left at time at (microseconds).
+ * A key starts with a full bucket. */
+void fake_db_bucket_set(uint64_t id, double tokens, int64_t at);
+
+/* The events db_key_update recorded since the reset, one line each:
+ * "key=7 updated {\"changes\":[\"name\"]}". */
+size_t fake_db_event_count(void);
+const char *fake_db_event(size_t i);
+
 /* The calls since the last reset or fake_db_log_clear, one line each, e.g.
  * "db_key_revoke id=7 user=1". */
 size_t fake_db_log_count(void);

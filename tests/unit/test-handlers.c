@@ -334,7 +334,7 @@ test_routing(void)
 
 	send_req("POST", "/api/api-keys/7", NULL, NULL);
 	is_int(r.status, 405, "POST on a key: 405 before authentication");
-	ok(has_header("Allow: GET, DELETE"), "405 on a key: Allow: GET, DELETE");
+	ok(has_header("Allow: GET, PATCH, DELETE"), "405 on a key: Allow: GET, PATCH, DELETE");
 	is_str(r.body, "{\"success\":false,\"message\":\"Method Not Allowed.\"}", "405: body");
 	ok(!has_header("WWW-Authenticate: Bearer"), "405 has no challenge");
 	is_str(fake_db_log(), "", "405: no database call");
@@ -773,17 +773,17 @@ test_list(void)
 	    "\"permissions\":[\"read\",\"write\"],\"expires_at\":\"2030-12-17T00:00:00.000000Z\","
 	    "\"last_used_at\":\"2026-05-31T08:00:00.000000Z\",\"revoked_at\":null,"
 	    "\"created_at\":\"2025-12-17T00:00:00.000000Z\","
-	    "\"updated_at\":\"2025-12-18T09:30:15.000000Z\"},"
+	    "\"updated_at\":\"2025-12-18T09:30:15.000000Z\",\"enabled\":true,\"rate_limit\":null,\"remaining_uses\":null,\"allowed_ips\":null,\"rotated_to\":null},"
 	    "{\"id\":10,\"name\":\"Old\",\"key\":\"%s\",\"secret_hint\":\"MTP_SEC_\\u2026Zz99\","
 	    "\"permissions\":[],\"expires_at\":\"2026-01-01T00:00:00.000000Z\","
 	    "\"last_used_at\":null,\"revoked_at\":null,"
 	    "\"created_at\":\"2025-11-01T10:00:00.000000Z\","
-	    "\"updated_at\":\"2025-11-01T10:00:00.000000Z\"},"
+	    "\"updated_at\":\"2025-11-01T10:00:00.000000Z\",\"enabled\":true,\"rate_limit\":null,\"remaining_uses\":null,\"allowed_ips\":null,\"rotated_to\":null},"
 	    "{\"id\":9,\"name\":null,\"key\":\"%s\",\"secret_hint\":null,"
 	    "\"permissions\":[],\"expires_at\":null,\"last_used_at\":null,"
 	    "\"revoked_at\":\"2026-03-03T03:03:03.000000Z\","
 	    "\"created_at\":\"2025-11-01T10:00:00.000000Z\","
-	    "\"updated_at\":\"2026-03-03T03:03:03.000000Z\"}]}", k7, k10, k9);
+	    "\"updated_at\":\"2026-03-03T03:03:03.000000Z\",\"enabled\":true,\"rate_limit\":null,\"remaining_uses\":null,\"allowed_ips\":null,\"rotated_to\":null}]}", k7, k10, k9);
 	is_str(r.body, want, "list: exact body, newest first, hints, nulls");
 	is_str(fake_db_log(), "db_token_by_id id=5; db_keys_list user=1 limit=100",
 	    "list: the caller's 100 newest");
@@ -1070,6 +1070,185 @@ test_legacy_keys(void)
 	is_int(r.status, 200, "back to APIKEYS_LEGACY_KEYS=1: the legacy key verifies again");
 }
 
+/* PATCH: the order of checks, the changes and the event, no-change PATCHes. */
+static void
+test_patch(void)
+{
+	struct db_key *row;
+	int64_t updated;
+
+	seed();
+	send_req("PATCH", "/api/api-keys/7", TOK1, "{\"name\":\" New \",\"enabled\":false,"
+	    "\"remaining_uses\":5,\"rate_limit\":{\"limit\":3,\"window_seconds\":60},"
+	    "\"allowed_ips\":[\"10.0.0.7/8\"],\"permissions\":[\"read\",\"write\"]}");
+	is_int(r.status, 200, "patch: 200");
+	snprintf(want, sizeof(want), "{\"success\":true,\"message\":\"API key updated "
+	    "successfully\",\"data\":{\"id\":7,\"name\":\"New\",\"key\":\"%s\",\"secret_hint\":"
+	    "\"MTP_SEC_\\u2026AbCd\",\"permissions\":[\"read\",\"write\"],\"expires_at\":"
+	    "\"2030-12-17T00:00:00.000000Z\",\"last_used_at\":\"2026-05-31T08:00:00.000000Z\","
+	    "\"revoked_at\":null,\"created_at\":\"2025-12-17T00:00:00.000000Z\",\"updated_at\":", k7);
+	ok(strncmp(r.body, want, strlen(want)) == 0, "patch: the key as list shows it");
+	ok(strstr(r.body, ",\"enabled\":false,\"rate_limit\":{\"limit\":3,\"window_seconds\":60},"
+	    "\"remaining_uses\":5,\"allowed_ips\":[\"10.0.0.7\\/8\"],\"rotated_to\":null}}") != NULL,
+	    "patch: the settings close the key, entries as given");
+	is_str(fake_db_log(), "db_token_with_key token=5 key=7; db_key_update id=7 user=1 "
+	    "actor=token:5 ip=-", "patch: the key fetched with the token, one update with the actor");
+	is_int(fake_db_event_count(), 1, "patch: one event");
+	is_str(fake_db_event(0), "key=7 updated {\"changes\":[\"name\",\"enabled\",\"rate_limit\","
+	    "\"remaining_uses\",\"allowed_ips\"]}", "patch: the changed members in field order "
+	    "(permissions sent as they were)");
+	row = fake_db_key(7);
+	ok(row != NULL && row->disabled && row->rate_limit == 3 && row->rate_window == 60 &&
+	    row->has_remaining && row->remaining_uses == 5 && strcmp(row->name, "New") == 0 &&
+	    strcmp(row->allowed_ips, "[\"10.0.0.7\\/8\"]") == 0, "patch: stored");
+	updated = row != NULL ? row->updated_at : 0;
+	ok(updated != T_UPDATED, "patch: updated_at moved");
+
+	send_req("PATCH", "/api/api-keys/7", TOK1, "{}");
+	ok(r.status == 200 && fake_db_event_count() == 1 && row->updated_at == updated,
+	    "patch {}: 200, no event, updated_at kept");
+	send_req("PATCH", "/api/api-keys/7", TOK1, "{\"name\":\"New\",\"enabled\":false,"
+	    "\"remaining_uses\":5,\"rate_limit\":{\"limit\":3,\"window_seconds\":60},"
+	    "\"allowed_ips\":[\"10.0.0.7/8\"],\"expires_at\":\"2030-12-17T00:00:00Z\"}");
+	ok(r.status == 200 && fake_db_event_count() == 1 && row->updated_at == updated,
+	    "patch with the values the key has: no change, no event");
+	send_req("PATCH", "/api/api-keys/7", TOK1, "{\"rate_limit\":null,\"remaining_uses\":null,"
+	    "\"allowed_ips\":[],\"permissions\":null}");
+	ok(r.status == 200 && strstr(r.body, "\"permissions\":[],") != NULL &&
+	    strstr(r.body, "\"rate_limit\":null,\"remaining_uses\":null,\"allowed_ips\":null,")
+	    != NULL, "patch nulls: settings removed, permissions [], [] is no allowlist");
+	is_str(fake_db_event(1), "key=7 updated {\"changes\":[\"permissions\",\"rate_limit\","
+	    "\"remaining_uses\",\"allowed_ips\"]}", "patch nulls: their event");
+	is_str(row->allowed_ips, "", "patch: allowed_ips [] stored as none");
+
+	/* The order of checks. */
+	send_req("PATCH", "/api/api-keys/8", TOK1, "nope");
+	ok(r.status == 404 && strcmp(r.body, NOT_FOUND_404) == 0 &&
+	    strcmp(fake_db_log(), "db_token_with_key token=5 key=8") == 0,
+	    "patch another user's key, bad body: 404, no update");
+	send_req("PATCH", "/api/api-keys/abc", TOK1, "{}");
+	is_int(r.status, 404, "patch abc: 404");
+	send_req("PATCH", "/api/api-keys/7", TOK1, "[]");
+	ok(r.status == 400 && strcmp(r.body, NOT_OBJECT_400) == 0, "patch []: 400");
+	send_req("PATCH", "/api/api-keys/9", TOK1, "{\"enabled\":1,\"name\":null,\"expires_at\":null}");
+	is_int(r.status, 422, "patch a revoked key, bad body: 422 before the 409");
+	is_str(r.body, "{\"success\":false,\"message\":\"The given data was invalid.\",\"errors\":"
+	    "{\"name\":[\"The name field is required.\"],\"expires_at\":[\"The expires at field "
+	    "must be a valid date.\"],\"enabled\":[\"The enabled field must be true or false.\"]}}",
+	    "patch 422: null name, null expiry, enabled 1, in field order");
+	send_req("PATCH", "/api/api-keys/9", TOK1, "{}");
+	ok(r.status == 409 && strcmp(r.body, "{\"success\":false,\"message\":\"API key is "
+	    "revoked.\"}") == 0 && fake_db_event_count() == 2, "patch a revoked key: 409, no event");
+	fake_db_token_set(5, 1, 0, 0);
+	send_req("PATCH", "/api/api-keys/7", TOK1, "nope");
+	ok(r.status == 403 && fake_db_event_count() == 2, "patch with a read-only token: 403 first");
+	fake_db_token_set(5, 1, 1, 0);
+	fake_db_fail("db_key_update", DB_UNAVAILABLE);
+	send_req("PATCH", "/api/api-keys/7", TOK1, "{\"name\":\"x\"}");
+	ok(r.status == 503 && strcmp(r.body, UNAVAIL_503) == 0, "patch: database gone: 503");
+}
+
+/* Verify with a key's settings: 422 first, then 401, 403s, 429s, spending. */
+static void
+test_verify_settings(void)
+{
+	char cred[256], body[1024];
+	struct db_key *row;
+
+	seed();
+	snprintf(cred, sizeof(cred), "\"key\":\"%s\",\"secret\":\"%s\"", k7, s7);
+	row = fake_db_key(7);
+	snprintf(body, sizeof(body), "{%s,\"cost\":1.0,\"client_ip\":\"1.2.3.4/32\","
+	    "\"permissions\":[\"read\",7]}", cred);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	is_int(r.status, 422, "verify settings: malformed members: 422");
+	is_str(r.body, "{\"success\":false,\"message\":\"The given data was invalid.\",\"errors\":"
+	    "{\"permissions\":[\"The permissions field must be an array.\"],\"client_ip\":[\"The "
+	    "client ip field must be a valid IP address.\"],\"cost\":[\"The cost field must be an "
+	    "integer between 0 and 1000.\"]}}", "verify 422: permissions, client_ip, cost");
+	is_str(fake_db_log(), "", "verify 422: the key is not looked at");
+	snprintf(cfg.verify_token, sizeof(cfg.verify_token), "vt-0123456789");
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(r.status == 401 && strcmp(r.body, UNAUTH_401) == 0,
+	    "verify 422 body without APIKEYS_VERIFY_TOKEN: its 401 comes first");
+	cfg.verify_token[0] = '\0';
+
+	snprintf(body, sizeof(body), "{%s,\"permissions\":[\"admin\",\"write\",\"pay\"]}", cred);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(r.status == 403 && strcmp(r.body, "{\"success\":false,\"message\":\"API key lacks the "
+	    "required permissions.\",\"missing\":[\"admin\",\"pay\"]}") == 0,
+	    "verify: missing permissions: 403 listing them in the order asked");
+
+	snprintf(row->allowed_ips, sizeof(row->allowed_ips), "[\"10.0.0.0\\/8\",\"::ffff:192.0.2.1\"]");
+	snprintf(body, sizeof(body), "{%s,\"permissions\":[\"admin\"]}", cred);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(r.status == 403 && strcmp(r.body, "{\"success\":false,\"message\":\"API key is not "
+	    "allowed from this address.\"}") == 0, "verify: an allowlist, no client_ip: 403 "
+	    "(before the permissions)");
+	snprintf(body, sizeof(body), "{%s,\"client_ip\":\"10.200.0.1\"}", cred);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	is_int(r.status, 200, "verify: client_ip in a range: 200");
+	snprintf(body, sizeof(body), "{%s,\"client_ip\":\"192.0.2.1\"}", cred);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	is_int(r.status, 200, "verify: an IPv4-mapped entry matches its IPv4 address");
+	snprintf(body, sizeof(body), "{%s,\"client_ip\":\"::ffff:10.0.0.1\"}", cred);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	is_int(r.status, 200, "verify: an IPv4-mapped client_ip matches an IPv4 range");
+	snprintf(body, sizeof(body), "{%s,\"client_ip\":\"11.0.0.1\"}", cred);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	is_int(r.status, 403, "verify: client_ip outside: 403");
+	row->allowed_ips[0] = '\0';
+
+	row->disabled = 1;
+	snprintf(body, sizeof(body), "{%s}", cred);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(r.status == 401 && strcmp(r.body, INVALID_401) == 0, "verify: a disabled key: the one 401");
+	row->disabled = 0;
+
+	row->has_remaining = 1;
+	row->remaining_uses = 2;
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(r.status == 200 && strstr(r.body, "\"expires_at\":\"2030-12-17T00:00:00.000000Z\","
+	    "\"remaining_uses\":1}}") != NULL, "verify with credits: 200, remaining_uses after");
+	snprintf(want, sizeof(want), "db_key_by_value key=%s; db_key_spend id=7 cost=1", k7);
+	is_str(fake_db_log(), want, "verify with credits: two calls, the spending records the use");
+	snprintf(body, sizeof(body), "{%s,\"cost\":2}", cred);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(r.status == 429 && strcmp(r.body, "{\"success\":false,\"message\":\"Usage limit "
+	    "exceeded.\"}") == 0 && strstr(r.head, "Retry-After") == NULL,
+	    "verify: cost above the credits: 429 without Retry-After");
+	snprintf(want, sizeof(want), "db_key_by_value key=%s", k7);
+	is_str(fake_db_log(), want, "verify: a refusal seen in the read costs no second call");
+	ok(row->remaining_uses == 1, "verify: the 429 spent nothing");
+	row->has_remaining = 0;
+
+	row->rate_limit = 2;
+	row->rate_window = 60;
+	snprintf(body, sizeof(body), "{%s}", cred);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(r.status == 200 && strstr(r.body, ",\"rate_limit\":{\"limit\":2,\"window_seconds\":60,"
+	    "\"remaining\":1}}}") != NULL, "verify with a limit: 200, 1 left");
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(r.status == 200 && strstr(r.body, "\"remaining\":0}}}") != NULL, "then 0 left");
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(r.status == 429 && strcmp(r.body, "{\"success\":false,\"message\":\"Rate limit "
+	    "exceeded.\"}") == 0, "the bucket empty: 429");
+	ok(has_header("Retry-After: 30"), "Retry-After: one use of 2 per 60 s is 30 s");
+	fake_db_bucket_set(7, 0.5, T_NOW);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(r.status == 429 && has_header("Retry-After: 15"), "half a use: Retry-After 15");
+	fake_db_bucket_set(7, 0.9999999, T_NOW);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(r.status == 429 && has_header("Retry-After: 1"), "a hair below one use: at least 1");
+	fake_db_bucket_set(7, 1, T_NOW - 600 * TIME_US);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(r.status == 200 && strstr(r.body, "\"remaining\":1}}}") != NULL,
+	    "a bucket idle for long holds at most limit");
+	fake_db_fail("db_key_spend", DB_UNAVAILABLE);
+	send_req("POST", "/api/api-keys/verify", NULL, body);
+	ok(r.status == 503 && strcmp(r.body, UNAVAIL_503) == 0, "verify: spending fails: 503");
+}
+
 int
 main(void)
 {
@@ -1092,6 +1271,8 @@ main(void)
 	test_verify();
 	test_abilities();
 	test_legacy_keys();
+	test_patch();
+	test_verify_settings();
 
 	is_int(length_mismatch, 0, "every answer's Content-Length is its body's length");
 	ok(db_run_prepared == NULL && db_tx_run == NULL,

@@ -89,7 +89,7 @@ test_dispatch(void)
 	    "a path outside the base");
 	is_int(dispatch(METHOD_POST, "/api/api-keys/17", NULL, BODY_NONE, 0), 405,
 	    "a wrong method is 405 before authentication");
-	ok(strstr(rendered, "\r\nAllow: GET, DELETE\r\n") != NULL, "with Allow");
+	ok(strstr(rendered, "\r\nAllow: GET, PATCH, DELETE\r\n") != NULL, "with Allow");
 	ok(strstr(rendered, "WWW-Authenticate") == NULL, "and no challenge");
 	is_str(body(), "{\"success\":false,\"message\":\"Method Not Allowed.\"}", "405 body");
 	is_int(dispatch(METHOD_GET, "/api/api-keys/17", NULL, BODY_NONE, 0), 401,
@@ -132,7 +132,7 @@ main(void)
 	is_int(m("/api", "/api/api-keys/17", METHOD_GET), ROUTE_FOUND, "GET show");
 	ok(plen == 2 && strncmp(param, "17", 2) == 0, "the id segment is captured");
 	is_int(m("/api", "/api/api-keys/17", METHOD_POST), ROUTE_NO_METHOD, "POST on show");
-	is_str(allow, "GET, DELETE", "Allow for a key");
+	is_str(allow, "GET, PATCH, DELETE", "Allow for a key");
 	is_int(m("/api", "/api/api-keys/17", METHOD_DELETE), ROUTE_FOUND, "DELETE revokes");
 	is_int(m("/api", "/api/api-keys", METHOD_GET), ROUTE_FOUND, "GET lists");
 	is_int(m("/api", "/api/api-keys", METHOD_POST), ROUTE_FOUND, "POST creates");

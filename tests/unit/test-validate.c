@@ -83,8 +83,8 @@ test_table(void)
 	size_t i;
 
 	/* The table itself: the members, in the order errors are listed. */
-	is_int(keys_create_nrules, 3, "create has three rules");
-	if (keys_create_nrules != 3)
+	is_int(keys_create_nrules, 6, "create has six rules");
+	if (keys_create_nrules != 6)
 		return;
 	is_str(keys_create_rules[0].member, "name", "name first");
 	is_int(keys_create_rules[0].kind, FIELD_TEXT, "name is text");
@@ -476,8 +476,8 @@ struct cred_input {
 };
 
 static const struct field_rule cred_rules[] = {
-	{ "key", "key", FIELD_STRING, offsetof(struct cred_input, key), 16, 0, 0, NULL },
-	{ "secret", "secret", FIELD_STRING, offsetof(struct cred_input, secret), 8, 0, 0, NULL },
+	{ "key", "key", FIELD_STRING, offsetof(struct cred_input, key), 16, 0, 0, NULL, 0, 0, 0 },
+	{ "secret", "secret", FIELD_STRING, offsetof(struct cred_input, secret), 8, 0, 0, NULL, 0, 0, 0 },
 };
 
 static enum valid_result
