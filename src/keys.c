@@ -49,16 +49,8 @@ email_allowed(struct app *app, const struct call *call, struct response *res)
 	return 1;
 }
 
-/* A new key, secret, the secret's stored hash and its clear hint. */
-struct fresh_key {
-	char	key[KEY_LEN + 1];
-	char	secret[KEY_LEN + 1];
-	char	hash[CRYPTO_HEX_SHA256 + 1];
-	char	hint[SECRET_HINT_LEN + 1];
-};
-
-static int
-fresh_key_make(const struct config *cfg, struct fresh_key *f)
+int
+keys_fresh_make(const struct config *cfg, struct keys_fresh *f)
 {
 	if (keys_make_token(KEY_PREFIX, f->key, sizeof(f->key)) != 0 ||
 	    keys_make_token(SECRET_PREFIX, f->secret, sizeof(f->secret)) != 0 ||
@@ -75,19 +67,20 @@ void
 keys_generate(struct app *app, const struct request *req, const struct call *call,
     struct response *res)
 {
-	struct fresh_key f;
+	struct keys_fresh f;
+	struct db_actor actor;
 	struct jw *w;
 	uint64_t id = 0;
 	enum db_status rc;
 
-	(void)req;
 	if (!email_allowed(app, call, res))
 		return;
-	if (fresh_key_make(app->cfg, &f) != 0) {
+	handler_actor(req, call, &actor);
+	if (keys_fresh_make(app->cfg, &f) != 0) {
 		response_error(res, 500, MSG_GENERATE_FAILED);
 		goto done;
 	}
-	rc = db_key_replace(app->db, call->user_id, f.key, f.hash, f.hint, &id);
+	rc = db_key_replace(app->db, call->user_id, f.key, f.hash, f.hint, &actor, &id);
 	if (rc != DB_OK) {
 		/* Whatever failed, the user's old keys are still there. */
 		log_error("generate: user %llu: %s", (unsigned long long)call->user_id,
@@ -171,10 +164,9 @@ write_set(struct jw *w, const struct valid_set *set)
 	jw_array_end(w);
 }
 
-/* Answers a body that did not pass its field table; returns 0 if it did. */
-static int
-body_refused(enum valid_result vr, const struct valid_errors *errs, struct response *res,
-    const char *failed)
+int
+keys_body_refused(enum valid_result vr, const struct valid_errors *errs,
+    struct response *res, const char *failed)
 {
 	struct jw *w;
 
@@ -203,8 +195,9 @@ keys_create(struct app *app, const struct request *req, const struct call *call,
 {
 	struct valid_errors errs;
 	struct create_input in;
+	struct db_actor actor;
 	struct db_key_new nk;
-	struct fresh_key f;
+	struct keys_fresh f;
 	struct jw perms;
 	const char *perms_text;
 	size_t perms_len;
@@ -218,12 +211,12 @@ keys_create(struct app *app, const struct request *req, const struct call *call,
 	memset(&perms, 0, sizeof(perms));
 	/* Authorization before validation, as a Laravel form request does. */
 	if (!email_allowed(app, call, res) ||
-	    body_refused(validate_body(req->body_state == BODY_OK ? req->body : NULL,
+	    keys_body_refused(validate_body(req->body_state == BODY_OK ? req->body : NULL,
 	    req->body_len, keys_create_rules, keys_create_nrules, &in, now, &errs),
 	    &errs, res, MSG_CREATE_FAILED))
 		goto done;
 	write_set(&perms, &in.permissions);
-	if (fresh_key_make(app->cfg, &f) != 0 ||
+	if (keys_fresh_make(app->cfg, &f) != 0 ||
 	    (perms_text = jw_text(&perms, &perms_len)) == NULL) {
 		response_error(res, 500, MSG_CREATE_FAILED);
 		goto done;
@@ -236,7 +229,8 @@ keys_create(struct app *app, const struct request *req, const struct call *call,
 	nk.permissions = perms_text;
 	nk.created_at = now;
 	nk.expires_at = in.expires_at.set ? in.expires_at.value : time_add_years_us(now, 1);
-	rc = db_key_create(app->db, &nk, app->cfg->max_keys, &id);
+	handler_actor(req, call, &actor);
+	rc = db_key_create(app->db, &nk, app->cfg->max_keys, &actor, &id);
 	if (rc == DB_LIMIT) {
 		response_error(res, 409, MSG_LIMIT);
 		goto done;
@@ -342,14 +336,15 @@ keys_revoke(struct app *app, const struct request *req, const struct call *call,
     struct response *res)
 {
 	int64_t revoked_at = DB_TIME_NULL;
+	struct db_actor actor;
 	struct jw *w;
 
-	(void)req;
 	if (call->id == 0) {
 		response_error_code(res, 404, MSG_KEY_NOT_FOUND);
 		return;
 	}
-	if (handler_db_failed(res, db_key_revoke(app->db, call->id, call->user_id,
+	handler_actor(req, call, &actor);
+	if (handler_db_failed(res, db_key_revoke(app->db, call->id, call->user_id, &actor,
 	    &revoked_at), NULL))
 		return;
 	w = response_open(res, 200, 1, MSG_REVOKED);

@@ -221,6 +221,24 @@ check_string(const struct field_rule *r, json_t *v, char *dst, struct valid_erro
 	memcpy(dst, json_string_value(v), len + 1);
 }
 
+static void
+check_uint(const struct field_rule *r, json_t *v, struct valid_uint *dst,
+    struct valid_errors *errs)
+{
+	json_int_t n;
+
+	if (v == NULL || json_is_null(v))
+		return;
+	if (!json_is_integer(v) || (n = json_integer_value(v)) < 0 ||
+	    (unsigned long long)n > r->max) {
+		add_error(errs, r->member, "The %s field must be an integer between 0 and %u.",
+		    r->label, r->max);
+		return;
+	}
+	dst->value = (uint64_t)n;
+	dst->set = 1;
+}
+
 enum valid_result
 validate_body(const char *body, size_t len, const struct field_rule *rules,
     size_t nrules, void *out, int64_t now, struct valid_errors *errs)
@@ -258,6 +276,9 @@ validate_body(const char *body, size_t len, const struct field_rule *rules,
 			break;
 		case FIELD_STRING:
 			check_string(r, v, dst, errs);
+			break;
+		case FIELD_UINT:
+			check_uint(r, v, (struct valid_uint *)(void *)dst, errs);
 			break;
 		}
 	}
@@ -351,6 +372,18 @@ validate_stored_write(struct jw *w, const char *text)
 		jw_array_begin(w);
 		jw_array_end(w);
 	}
+	json_decref(v);
+}
+
+void
+validate_stored_object_write(struct jw *w, const char *text)
+{
+	json_t *v = text != NULL ? json_loads(text, JSON_REJECT_DUPLICATES, NULL) : NULL;
+
+	if (json_is_object(v))
+		write_value(w, v);
+	else
+		jw_null(w);
 	json_decref(v);
 }
 

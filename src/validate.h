@@ -24,6 +24,12 @@ struct valid_time {
 	int	set;
 };
 
+/* A checked optional count: set is 0 when the member was absent or null. */
+struct valid_uint {
+	uint64_t value;
+	int	 set;
+};
+
 /* A checked set of strings, in the order given. */
 struct valid_set {
 	unsigned	n;
@@ -56,7 +62,10 @@ enum field_kind {
 	FIELD_STRING_SET,
 	/* Required string without NUL of at most size - 1 bytes, stored as is
 	 * in a char[size] (credentials: the caller wipes it). */
-	FIELD_STRING
+	FIELD_STRING,
+	/* Optional JSON integer from 0 to max (not 5.0, not "5"); null is
+	 * absent; stored as struct valid_uint. */
+	FIELD_UINT
 };
 
 struct field_rule {
@@ -89,6 +98,13 @@ void validate_errors_write(struct jw *, const struct valid_errors *);
  * written as [].  Cannot fail (a failure marks the writer).
  */
 void validate_stored_write(struct jw *, const char *text);
+
+/*
+ * Writes a JSON object stored in the database (an event's details) through
+ * the writer, as PHP would re-encode it; NULL, or text that is not a JSON
+ * object, is written as null.  Cannot fail (a failure marks the writer).
+ */
+void validate_stored_object_write(struct jw *, const char *text);
 
 /* Makes jansson wipe every block it frees (a parsed body may hold a
  * secret).  Call once before any body is parsed.  Cannot fail. */
