@@ -25,7 +25,7 @@ plain_value(const char *s)
 {
 	size_t n = strlen(s);
 
-	return n > 0 && n < DB_KEY_MAX && strspn(s,
+	return n > 0 && n <= DB_HASH_HEX && strspn(s,
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == n;
 }
 
