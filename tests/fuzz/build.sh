@@ -29,11 +29,11 @@ fi
 # beside the handlers, so it links them too.
 modules() {
 	case $1 in
-	router)		echo "router auth keys verify handler db_driver db_keys crypto log request response jsonw timeutil validate number utf8" ;;
-	bearer)		echo "auth crypto db_driver db_keys log number timeutil" ;;
+	router)		echo "router auth keys verify rotate events handler db_driver db_bind db_keys db_events db_batch db_generate db_audit crypto log request response jsonw timeutil validate number utf8" ;;
+	bearer)		echo "auth crypto db_driver db_bind db_keys db_events db_batch db_generate db_audit log number timeutil" ;;
 	config)		echo "config crypto" ;;
 	request)	echo "request crypto number response jsonw timeutil utf8" ;;
-	json-body)	echo "keys handler db_driver db_keys log validate timeutil response jsonw crypto number utf8" ;;
+	json-body)	echo "keys handler db_driver db_bind db_keys db_events db_batch db_generate db_audit log validate timeutil response jsonw crypto number utf8" ;;
 	*)		echo "build.sh: no target $1" >&2; return 1 ;;
 	esac
 }
