@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "admin_events.h"
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
@@ -40,6 +41,7 @@ static const char usage_text[] =
     "  keys-list USER               list a user's keys (never a secret)\n"
     "  key-revoke KEY_ID            revoke one key, whoever owns it\n"
     "  keys-revoke-user USER        revoke every key of a user (compromised account)\n"
+    "  events USER                  a user's key events, newest first, deleted keys too\n"
     "  db-status                    connect as the service does; print the TLS cipher\n"
     "  prune [--older-than DAYS]    delete the keys revoked or expired more than\n"
     "                               DAYS (1 to 36500, default 30) days ago\n"
@@ -82,6 +84,7 @@ static const struct {
 	{ "keys-list", 1, 1 },
 	{ "key-revoke", 1, 1 },
 	{ "keys-revoke-user", 1, 1 },
+	{ "events", 1, 1 },
 	{ "db-status", 0, 0 },
 	{ "prune", 0, 2 },		/* [--older-than DAYS] */
 	{ "keys-legacy-count", 0, 0 },
@@ -416,6 +419,8 @@ main(int argc, char *argv[])
 		rc = admin_keys_list(db, argv[2]);
 	else if (strcmp(cmd, "key-revoke") == 0)
 		rc = admin_key_revoke(db, argv[2]);
+	else if (strcmp(cmd, "events") == 0)
+		rc = admin_events(db, argv[2]);
 	else
 		rc = admin_keys_revoke_user(db, argv[2]);
 	db_close(db);

@@ -94,8 +94,53 @@ struct db_actor {
 /* Called once per listed key; a non-zero return stops the listing. */
 typedef int db_key_cb(void *ctx, const struct db_key *);
 
+#define DB_ACTION_MAX	17		/* "generated", NUL */
+#define DB_ACTOR_MAX	65
+#define DB_IP_MAX	46		/* an IPv6 address in text, NUL */
+#define DB_DETAILS_MAX	1024		/* a JSON object's text, NUL */
+
+/* One event of a key's audit trail, as db_key_events reads it. */
+struct db_event {
+	uint64_t	id;
+	uint64_t	key_id;
+	char		action[DB_ACTION_MAX];
+	char		actor[DB_ACTOR_MAX];
+	char		ip[DB_IP_MAX];
+	int		ip_null;
+	char		details[DB_DETAILS_MAX];
+	int		details_null;
+	int64_t		created_at;
+};
+
+/* Called once per event; a non-zero return stops the listing. */
+typedef int db_event_cb(void *ctx, const struct db_event *);
+
+/* A rotation to make with db_key_rotate: the new key's credentials and
+ * expiry; every other setting is copied from the old key. */
+struct db_rotate {
+	uint64_t	 id;		/* the old key */
+	uint64_t	 user_id;
+	const char	*key;
+	const char	*secret_hash;
+	const char	*secret_hint;
+	int64_t		 expires_at;	/* of the new key */
+	int64_t		 now;		/* created_at of the new key, revocation time */
+	unsigned	 grace_seconds;	/* 0: revoke the old key now */
+};
+
+/* What a rotation did (db_key_rotate). */
+struct db_rotated {
+	int		refused;	/* revoked, expired or already rotated: nothing changed */
+	uint64_t	new_id;
+	char		name[DB_NAME_MAX];	/* copied to the new key */
+	int		name_null;
+	char		permissions[DB_PERMS_MAX];
+	int64_t		old_expires_at;	/* the old key after the rotation */
+	int64_t		old_revoked_at;
+};
+
 /* Connection flags for db_open. */
-#define DB_FLAG_MULTI_STATEMENTS	0x1	/* admin tool: run schema files */
+#define DB_FLAG_MULTI_STATEMENTS	0x1	/* admin tool: schema files; prepare on use */
 #define DB_FLAG_LAZY			0x2	/* do not connect before first use */
 
 /*
@@ -122,31 +167,51 @@ enum db_status db_token_by_hash(struct db *, const char *hash, struct db_token *
 enum db_status db_token_touch(struct db *, uint64_t id);
 
 /*
- * One transaction: lock the user's row, delete every key of the user, insert
- * the new key (permissions [], expiry one year on).  Deadlocks are retried a
- * bounded number of times.  On any failure nothing changes.  DB_NOT_FOUND:
- * the user row is gone.
+ * One transaction: lock the user's row, insert the new key (permissions [],
+ * expiry one year on), record a "deleted" event for each of the user's
+ * other keys and a "generated" one for the new key, delete the other keys.
+ * Deadlocks are retried a bounded number of times.  On any failure nothing
+ * changes.  DB_NOT_FOUND: the user row is gone.
  */
 enum db_status db_key_replace(struct db *, uint64_t user_id, const char *key,
-    const char *secret_hash, const char *secret_hint, uint64_t *new_id);
+    const char *secret_hash, const char *secret_hint, const struct db_actor *,
+    uint64_t *new_id);
 
 /*
  * One transaction: lock the user's row, count the user's live keys (DB_LIMIT
- * at max_live), insert the key.  Deadlocks are retried.  DB_NOT_FOUND: the
- * user row is gone.
+ * at max_live), insert the key and its "created" event.  Deadlocks are
+ * retried.  DB_NOT_FOUND: the user row is gone.
  */
 enum db_status db_key_create(struct db *, const struct db_key_new *, unsigned max_live,
-    uint64_t *new_id);
+    const struct db_actor *, uint64_t *new_id);
 
 /* Calls cb for the user's newest keys (created_at, then id, descending),
  * at most limit of them.  No keys is DB_OK. */
 enum db_status db_keys_list(struct db *, uint64_t user_id, unsigned limit,
     db_key_cb *cb, void *ctx);
 
-/* Sets revoked_at of the user's key unless already set; *revoked_at gets
- * the (first) revocation time. */
+/* Sets revoked_at of the user's key unless already set, with its
+ * "revoked" event in the same transaction (none when it was revoked
+ * before); *revoked_at gets the (first) revocation time. */
 enum db_status db_key_revoke(struct db *, uint64_t id, uint64_t user_id,
-    int64_t *revoked_at);
+    const struct db_actor *, int64_t *revoked_at);
+
+/*
+ * One transaction: lock the user's row and the old key, then (unless the
+ * key is revoked, expired or rotated already: out->refused, nothing
+ * changes) insert the new key with the old one's name, permissions and
+ * settings (its bucket full, its own credentials and expiry), point the
+ * old key at it and revoke it (grace 0) or cut its expiry to now plus the
+ * grace, and record "rotated" on the old key and "created" on the new.
+ * DB_NOT_FOUND: no such key of the user.  Deadlocks are retried.
+ */
+enum db_status db_key_rotate(struct db *, const struct db_rotate *,
+    const struct db_actor *, struct db_rotated *out);
+
+/* Calls cb for the newest events of the user's key key_id (created_at,
+ * then id, descending), at most limit.  No events is DB_OK. */
+enum db_status db_key_events(struct db *, uint64_t key_id, uint64_t user_id,
+    unsigned limit, db_event_cb *cb, void *ctx);
 
 /* Finds a key by its public value, with secret_hash, live and stale set. */
 enum db_status db_key_by_value(struct db *, const char *key, struct db_key *);

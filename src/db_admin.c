@@ -159,32 +159,147 @@ db_admin_token_delete(struct db *db, uint64_t id)
 	return rc;
 }
 
+/* The admin tool's changes are recorded as the actor "admin", with no
+ * address. */
+static const struct db_actor admin_actor = { "admin", NULL };
+
+struct admin_revoke_ctx {
+	uint64_t		id;		/* a key, or a user */
+	int			was_live;
+	unsigned long long	count;
+};
+
+static enum db_status
+key_revoke_body(struct db *db, void *ctx, int *retry)
+{
+	struct admin_revoke_ctx *c = ctx;
+	MYSQL_BIND p[1], r[2];
+	uint64_t user_id = 0;
+	int live = 0;
+	my_bool lnull = 0;
+	enum db_status rc;
+
+	db_bind_u64(&p[0], &c->id);
+	db_bind_u64(&r[0], &user_id);
+	db_bind_out_int(&r[1], &live, &lnull);
+	if ((rc = adhoc(db, "SELECT user_id, revoked_at IS NULL FROM api_keys WHERE id = ? "
+	    "FOR UPDATE", p, r, NULL, NULL)) != DB_OK)
+		return rc;
+	c->was_live = live;
+	if (!live)
+		return DB_OK;
+	if ((rc = adhoc(db, "UPDATE api_keys SET revoked_at = NOW(), updated_at = NOW() "
+	    "WHERE id = ?", p, NULL, NULL, NULL)) != DB_OK)
+		return rc;
+	return db_event_record(db, c->id, user_id, "revoked", &admin_actor, NULL, retry);
+}
+
 enum db_status
 db_admin_key_revoke(struct db *db, uint64_t id, int *was_live)
 {
-	MYSQL_BIND p[1], r[1];
-	unsigned long long affected = 0;
-	uint64_t found = 0;
+	struct admin_revoke_ctx c = { id, 0, 0 };
 	enum db_status rc;
 
-	db_bind_u64(&p[0], &id);
-	rc = adhoc(db, "UPDATE api_keys SET revoked_at = NOW(), updated_at = NOW() "
-	    "WHERE id = ? AND revoked_at IS NULL", p, NULL, &affected, NULL);
-	if (rc != DB_OK)
+	if ((rc = db_tx_run(db, key_revoke_body, &c, "key-revoke")) == DB_OK)
+		*was_live = c.was_live;
+	return rc;
+}
+
+/* Under the user's lock (no key of the user can appear meanwhile), one
+ * "revoked" event for each key the UPDATE then revokes: the same rows. */
+static enum db_status
+keys_revoke_user_body(struct db *db, void *ctx, int *retry)
+{
+	struct admin_revoke_ctx *c = ctx;
+	MYSQL_BIND p[2], r[1];
+	uint64_t locked = 0;
+	unsigned long long events = 0;
+	enum db_status rc;
+
+	(void)retry;
+	db_bind_u64(&p[0], &c->id);
+	db_bind_u64(&r[0], &locked);
+	if ((rc = adhoc(db, "SELECT id FROM users WHERE id = ? FOR UPDATE", p, r, NULL,
+	    NULL)) != DB_OK)
 		return rc;
-	*was_live = affected > 0;
-	db_bind_u64(&r[0], &found);
-	return adhoc(db, "SELECT id FROM api_keys WHERE id = ?", p, r, NULL, NULL);
+	db_bind_in_str(&p[0], admin_actor.name, strlen(admin_actor.name));
+	db_bind_u64(&p[1], &c->id);
+	if ((rc = adhoc(db, "INSERT INTO api_key_events (key_id, user_id, action, actor, ip, "
+	    "details, created_at) SELECT id, user_id, 'revoked', ?, NULL, NULL, NOW(6) "
+	    "FROM api_keys WHERE user_id = ? AND revoked_at IS NULL ORDER BY id", p, NULL,
+	    &events, NULL)) != DB_OK)
+		return rc;
+	db_bind_u64(&p[0], &c->id);
+	if ((rc = adhoc(db, "UPDATE api_keys SET revoked_at = NOW(), updated_at = NOW() "
+	    "WHERE user_id = ? AND revoked_at IS NULL", p, NULL, &c->count, NULL)) != DB_OK)
+		return rc;
+	if (c->count != events) {
+		log_error("keys-revoke-user: %llu keys revoked but %llu events", c->count, events);
+		return DB_ERROR;
+	}
+	return DB_OK;
 }
 
 enum db_status
 db_admin_keys_revoke_user(struct db *db, uint64_t user_id, unsigned long long *count)
 {
-	MYSQL_BIND p[1];
+	struct admin_revoke_ctx c = { user_id, 0, 0 };
+	enum db_status rc;
 
+	rc = db_tx_run(db, keys_revoke_user_body, &c, "keys-revoke-user");
+	*count = rc == DB_OK ? c.count : 0;
+	return rc;
+}
+
+enum db_status
+db_admin_events(struct db *db, uint64_t user_id, db_event_cb *cb, void *ctx)
+{
+	MYSQL_STMT *st;
+	MYSQL_BIND p[1], r[7];
+	MYSQL_TIME t;
+	struct db_event e;
+	my_bool null[7];
+	unsigned long len[7];
+	enum db_status rc = DB_OK;
+	int f;
+
+	if ((st = db_prepare(db, "SELECT id, key_id, action, actor, ip, details, created_at "
+	    "FROM api_key_events WHERE user_id = ? ORDER BY created_at DESC, id DESC")) == NULL)
+		return db->conn == NULL ? DB_UNAVAILABLE : DB_ERROR;
+	memset(&e, 0, sizeof(e));
+	memset(null, 0, sizeof(null));
 	db_bind_u64(&p[0], &user_id);
-	return adhoc(db, "UPDATE api_keys SET revoked_at = NOW(), updated_at = NOW() "
-	    "WHERE user_id = ? AND revoked_at IS NULL", p, NULL, count, NULL);
+	db_bind_u64(&r[0], &e.id);
+	db_bind_u64(&r[1], &e.key_id);
+	db_bind_out_str(&r[2], e.action, sizeof(e.action) - 1, &len[2], &null[2]);
+	db_bind_out_str(&r[3], e.actor, sizeof(e.actor) - 1, &len[3], &null[3]);
+	db_bind_out_str(&r[4], e.ip, sizeof(e.ip) - 1, &len[4], &null[4]);
+	db_bind_out_str(&r[5], e.details, sizeof(e.details) - 1, &len[5], &null[5]);
+	db_bind_out_time(&r[6], &t, &null[6]);
+	if (mysql_stmt_bind_param(st, p) != 0 || mysql_stmt_execute(st) != 0 ||
+	    mysql_stmt_bind_result(st, r) != 0) {
+		log_error("database: events: %s", mysql_stmt_error(st));
+		mysql_stmt_close(st);
+		return DB_ERROR;
+	}
+	while ((f = mysql_stmt_fetch(st)) == 0) {
+		e.action[null[2] ? 0 : len[2]] = '\0';
+		e.actor[null[3] ? 0 : len[3]] = '\0';
+		e.ip[null[4] ? 0 : len[4]] = '\0';
+		e.ip_null = null[4];
+		e.details[null[5] ? 0 : len[5]] = '\0';
+		e.details_null = null[5];
+		e.created_at = db_time_us(&t, null[6]);
+		if (cb(ctx, &e) != 0)
+			break;
+	}
+	if (f != 0 && f != MYSQL_NO_DATA) {
+		log_error("database: events: %s", f == MYSQL_DATA_TRUNCATED ?
+		    "a column is larger than its buffer" : mysql_stmt_error(st));
+		rc = DB_ERROR;
+	}
+	mysql_stmt_close(st);
+	return rc;
 }
 
 enum db_status

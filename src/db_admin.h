@@ -35,13 +35,19 @@ enum db_status db_admin_token_add(struct db *, uint64_t user, const char *name,
 /* Deletes a token row, as Sanctum's revoke does.  DB_NOT_FOUND if none. */
 enum db_status db_admin_token_delete(struct db *, uint64_t id);
 
-/* Revokes key id (any owner) unless already revoked.  DB_NOT_FOUND if no
- * such key; *was_live is 0 if it had been revoked before. */
+/* Revokes key id (any owner) unless already revoked, with its "revoked"
+ * event (actor admin) in the same transaction.  DB_NOT_FOUND if no such
+ * key; *was_live is 0 if it had been revoked before (no event then). */
 enum db_status db_admin_key_revoke(struct db *, uint64_t id, int *was_live);
 
-/* Revokes every unrevoked key of a user; *count gets how many. */
+/* Revokes every unrevoked key of a user, each with its "revoked" event
+ * (actor admin), in one transaction; *count gets how many. */
 enum db_status db_admin_keys_revoke_user(struct db *, uint64_t user_id,
     unsigned long long *count);
+
+/* Calls cb for every event of the user's keys, deleted keys included,
+ * newest first (created_at, then id); a non-zero return stops. */
+enum db_status db_admin_events(struct db *, uint64_t user_id, db_event_cb *cb, void *ctx);
 
 /* Copies the session's TLS cipher (Ssl_cipher) to out: empty when the
  * connection is not encrypted. */

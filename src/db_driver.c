@@ -187,8 +187,12 @@ db_connect(struct db *db)
 	mysql_options(db->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(db->conn, MYSQL_INIT_COMMAND, init);
 	db_apply_tls(db->conn, c);
-	if (db->flags & DB_FLAG_MULTI_STATEMENTS)
-		flags |= CLIENT_MULTI_STATEMENTS;
+	/* Several statements per text query: the admin tool's schema files,
+	 * and the responder's text batches (db_batch_run), which save round
+	 * trips and are formatted only from values the service made itself
+	 * (every value from a request goes through a prepared statement, which
+	 * never holds more than one statement). */
+	flags |= CLIENT_MULTI_STATEMENTS;
 
 	if (mysql_real_connect(db->conn, c->db_socket[0] ? NULL : c->db_host,
 	    c->db_user, c->db_password, c->db_name, c->db_port,
@@ -419,9 +423,10 @@ db_backoff(int attempt)
 }
 
 /* A deadlock or a Galera certification failure (InnoDB already rolled
- * back) is retried up to TX_ATTEMPTS times. */
-enum db_status
-db_tx_run(struct db *db, db_tx_body *body, void *ctx, const char *what)
+ * back) is retried up to TX_ATTEMPTS times.  With own_begin, the body sends
+ * START TRANSACTION itself (in a text batch) and may commit in one too. */
+static enum db_status
+tx_run(struct db *db, db_tx_body *body, void *ctx, const char *what, int own_begin)
 {
 	enum db_status rc = DB_ERROR;
 	int attempt, retry;
@@ -429,11 +434,13 @@ db_tx_run(struct db *db, db_tx_body *body, void *ctx, const char *what)
 	for (attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
 		if (attempt > 0)
 			db_backoff(attempt);
-		if ((rc = tx_begin(db)) != DB_OK)
+		if (!own_begin && (rc = tx_begin(db)) != DB_OK)
 			return rc;
 		retry = 0;
 		rc = body(db, ctx, &retry);
 		if (rc == DB_OK) {
+			if (own_begin && !db->in_tx)
+				return DB_OK;	/* the body's last batch committed */
 			if ((rc = tx_end(db, 1, &retry)) == DB_OK)
 				return DB_OK;
 		} else if (db->conn != NULL)
@@ -442,6 +449,33 @@ db_tx_run(struct db *db, db_tx_body *body, void *ctx, const char *what)
 			return rc;
 	}
 	log_error("database: %s gave up after %d deadlocks", what, TX_ATTEMPTS);
+	return DB_ERROR;
+}
+
+enum db_status
+db_tx_run(struct db *db, db_tx_body *body, void *ctx, const char *what)
+{
+	return tx_run(db, body, ctx, what, 0);
+}
+
+enum db_status
+db_tx_run_batched(struct db *db, db_tx_body *body, void *ctx, const char *what)
+{
+	return tx_run(db, body, ctx, what, 1);
+}
+
+enum db_status
+db_fail(struct db *db, const char *what, int *retry)
+{
+	unsigned err = db->conn != NULL ? mysql_errno(db->conn) : CR_SERVER_GONE_ERROR;
+
+	db_log_error(db, what);
+	if (retry != NULL)
+		*retry = is_retryable(err);
+	if (is_connection_error(err)) {
+		db_disconnect(db);
+		return DB_UNAVAILABLE;
+	}
 	return DB_ERROR;
 }
 

@@ -217,22 +217,48 @@ db_keys_list(struct db *db, uint64_t user_id, unsigned limit, db_key_cb *cb, voi
 	return db_run_prepared(db, ST_KEYS_LIST, p, l.b.res, NULL, NULL, list_row, &l);
 }
 
-enum db_status
-db_key_revoke(struct db *db, uint64_t id, uint64_t user_id, int64_t *revoked_at)
+struct revoke_ctx {
+	uint64_t		 id, user_id;
+	const struct db_actor	*actor;
+	int64_t			 revoked_at;
+};
+
+/* Revokes unless revoked already, then reads the (first) revocation time;
+ * the event only when this revocation changed the row. */
+static enum db_status
+revoke_body(struct db *db, void *ctx, int *retry)
 {
+	struct revoke_ctx *c = ctx;
 	MYSQL_BIND p[2], res[1];
 	MYSQL_TIME t;
 	my_bool null = 0;
+	unsigned long long changed = 0;
 	enum db_status rc;
 
-	db_bind_u64(&p[0], &id);
-	db_bind_u64(&p[1], &user_id);
-	if ((rc = db_run_prepared(db, ST_KEY_REVOKE, p, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
+	db_bind_u64(&p[0], &c->id);
+	db_bind_u64(&p[1], &c->user_id);
+	if ((rc = db_run_prepared(db, ST_KEY_REVOKE, p, NULL, &changed, retry, NULL,
+	    NULL)) != DB_OK)
+		return rc;
+	if (changed > 0 && (rc = db_event_record(db, c->id, c->user_id, "revoked", c->actor,
+	    NULL, retry)) != DB_OK)
 		return rc;
 	db_bind_out_time(&res[0], &t, &null);
-	rc = db_run_prepared(db, ST_KEY_REVOKED_AT, p, res, NULL, NULL, NULL, NULL);
+	rc = db_run_prepared(db, ST_KEY_REVOKED_AT, p, res, NULL, retry, NULL, NULL);
 	if (rc == DB_OK)
-		*revoked_at = db_time_us(&t, null);
+		c->revoked_at = db_time_us(&t, null);
+	return rc;
+}
+
+enum db_status
+db_key_revoke(struct db *db, uint64_t id, uint64_t user_id, const struct db_actor *actor,
+    int64_t *revoked_at)
+{
+	struct revoke_ctx c = { id, user_id, actor, DB_TIME_NULL };
+	enum db_status rc;
+
+	if ((rc = db_tx_run(db, revoke_body, &c, "revoke")) == DB_OK)
+		*revoked_at = c.revoked_at;
 	return rc;
 }
 
@@ -258,47 +284,10 @@ lock_user(struct db *db, uint64_t *user_id, int *retry)
 	return db_run_prepared(db, ST_USER_LOCK, p, res, NULL, retry, NULL, NULL);
 }
 
-struct replace_ctx {
-	uint64_t	 user_id;
-	const char	*key, *hash, *hint;
-	uint64_t	 id;
-};
-
-static enum db_status
-replace_body(struct db *db, void *ctx, int *retry)
-{
-	struct replace_ctx *c = ctx;
-	MYSQL_BIND p[4];
-	enum db_status rc;
-
-	if ((rc = lock_user(db, &c->user_id, retry)) != DB_OK)
-		return rc;
-	db_bind_u64(&p[0], &c->user_id);
-	if ((rc = db_run_prepared(db, ST_KEYS_DELETE_USER, p, NULL, NULL, retry, NULL, NULL)) != DB_OK)
-		return rc;
-	db_bind_in_str(&p[1], c->key, strlen(c->key));
-	db_bind_in_str(&p[2], c->hash, strlen(c->hash));
-	db_bind_in_str(&p[3], c->hint, strlen(c->hint));
-	if ((rc = db_run_prepared(db, ST_KEY_INSERT, p, NULL, NULL, retry, NULL, NULL)) == DB_OK)
-		c->id = db_insert_id(db, ST_KEY_INSERT);
-	return rc;
-}
-
-enum db_status
-db_key_replace(struct db *db, uint64_t user_id, const char *key,
-    const char *secret_hash, const char *secret_hint, uint64_t *new_id)
-{
-	struct replace_ctx c = { user_id, key, secret_hash, secret_hint, 0 };
-	enum db_status rc;
-
-	if ((rc = db_tx_run(db, replace_body, &c, "generate")) == DB_OK)
-		*new_id = c.id;
-	return rc;
-}
-
 struct create_ctx {
 	const struct db_key_new	*k;
 	unsigned		 max_live;
+	const struct db_actor	*actor;
 	uint64_t		 user_id, id;
 };
 
@@ -340,16 +329,17 @@ create_body(struct db *db, void *ctx, int *retry)
 	    k->allowed_ips != NULL ? strlen(k->allowed_ips) : 0);
 	if (k->allowed_ips == NULL)
 		p[12].buffer_type = MYSQL_TYPE_NULL;
-	if ((rc = db_run_prepared(db, ST_KEY_CREATE, p, NULL, NULL, retry, NULL, NULL)) == DB_OK)
-		c->id = db_insert_id(db, ST_KEY_CREATE);
-	return rc;
+	if ((rc = db_run_prepared(db, ST_KEY_CREATE, p, NULL, NULL, retry, NULL, NULL)) != DB_OK)
+		return rc;
+	c->id = db_insert_id(db, ST_KEY_CREATE);
+	return db_event_record(db, c->id, c->user_id, "created", c->actor, NULL, retry);
 }
 
 enum db_status
 db_key_create(struct db *db, const struct db_key_new *k, unsigned max_live,
-    uint64_t *new_id)
+    const struct db_actor *actor, uint64_t *new_id)
 {
-	struct create_ctx c = { k, max_live, k->user_id, 0 };
+	struct create_ctx c = { k, max_live, actor, k->user_id, 0 };
 	enum db_status rc;
 
 	if ((rc = db_tx_run(db, create_body, &c, "create")) == DB_OK)

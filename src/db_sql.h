@@ -56,6 +56,8 @@
 	"UPDATE personal_access_tokens SET last_used_at = NOW(), updated_at = NOW() " \
 	"WHERE id = ? AND (" SQL_RECENTLY_USED ")"
 #define SQL_USER_LOCK		"SELECT id FROM users WHERE id = ? FOR UPDATE"
+/* Generate's statements before it recorded events (the benchmark's
+ * database ceiling still runs them; the responder uses SQL_GENERATE_*). */
 #define SQL_KEYS_DELETE_USER	"DELETE FROM api_keys WHERE user_id = ?"
 #define SQL_KEY_INSERT \
 	"INSERT INTO api_keys (user_id, `key`, secret_hash, secret_hint, " \
@@ -121,6 +123,52 @@
 	"bucket_at = IF(?, NULL, bucket_at), remaining_uses = ?, allowed_ips = ?, " \
 	"updated_at = ? WHERE id = ?"
 
+/*
+ * Generate in three round trips (db_generate.c): a text batch that begins
+ * the transaction, locks the user's row and inserts the new key; the
+ * prepared events statement ("deleted" for every other key of the user,
+ * then "generated" for the new one: the highest event id, so the newest);
+ * a text batch that deletes the other keys and commits.  The batches are
+ * formatted only from numbers and the [A-Za-z0-9] credentials the service
+ * made itself (checked before formatting); the client's address, the one
+ * value from outside, goes through the prepared statement.
+ */
+#define SQL_GENERATE_BEGIN \
+	"START TRANSACTION; SELECT id FROM users WHERE id = %llu FOR UPDATE; " \
+	"INSERT INTO api_keys (user_id, `key`, secret_hash, secret_hint, permissions, " \
+	"expires_at, created_at, updated_at) VALUES (%llu, '%s', '%s', '%s', '[]', " \
+	"NOW() + INTERVAL 1 YEAR, NOW(), NOW())"
+#define SQL_GENERATE_EVENTS \
+	"INSERT INTO api_key_events (key_id, user_id, action, actor, ip, details, created_at) " \
+	"SELECT id, user_id, IF(id = ?, 'generated', 'deleted'), ?, ?, NULL, NOW(6) " \
+	"FROM api_keys WHERE user_id = ? ORDER BY id = ?, id"
+#define SQL_GENERATE_END \
+	"DELETE FROM api_keys WHERE user_id = %llu AND id <> %llu; COMMIT"
+
+/* Rotation: the old key locked with its user's row (whether it may be
+ * rotated, and what the answer shows of it), the new key copied from it
+ * (bucket full: bucket_tokens and bucket_at stay NULL), the old key pointed
+ * at the new one. */
+#define SQL_KEY_ROTATE_LOCK \
+	"SELECT k.name, k.permissions, k.expires_at, k.revoked_at IS NULL AND " \
+	"(k.expires_at IS NULL OR k.expires_at > NOW(6)) AND k.rotated_to IS NULL " \
+	"FROM users u JOIN api_keys k ON k.user_id = u.id WHERE u.id = ? AND k.id = ? " \
+	"FOR UPDATE"
+#define SQL_KEY_ROTATE_INSERT \
+	"INSERT INTO api_keys (user_id, name, `key`, secret_hash, secret_hint, permissions, " \
+	"enabled, rate_limit, rate_window, remaining_uses, allowed_ips, expires_at, " \
+	"created_at, updated_at) SELECT user_id, name, ?, ?, ?, permissions, enabled, " \
+	"rate_limit, rate_window, remaining_uses, allowed_ips, ?, ?, ? " \
+	"FROM api_keys WHERE id = ?"
+#define SQL_KEY_ROTATE_OLD \
+	"UPDATE api_keys SET rotated_to = ?, revoked_at = ?, expires_at = ?, updated_at = ? " \
+	"WHERE id = ?"
+
+/* A key's audit trail, newest first (the key_id index's order). */
+#define SQL_KEY_EVENTS \
+	"SELECT id, key_id, action, actor, ip, details, created_at FROM api_key_events " \
+	"WHERE key_id = ? AND user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?"
+
 /* The statements prepared on every connection: X(id, text). */
 #define DB_STATEMENTS(X) \
 	X(ST_TOKEN_BY_ID, SQL_TOKEN_BY_ID) \
@@ -129,8 +177,6 @@
 	X(ST_TOKEN_KEY_BY_HASH, SQL_TOKEN_KEY_BY_HASH) \
 	X(ST_TOKEN_TOUCH, SQL_TOKEN_TOUCH) \
 	X(ST_USER_LOCK, SQL_USER_LOCK) \
-	X(ST_KEYS_DELETE_USER, SQL_KEYS_DELETE_USER) \
-	X(ST_KEY_INSERT, SQL_KEY_INSERT) \
 	X(ST_KEY_COUNT_LIVE, SQL_KEY_COUNT_LIVE) \
 	X(ST_KEY_CREATE, SQL_KEY_CREATE) \
 	X(ST_KEYS_LIST, SQL_KEYS_LIST) \
@@ -141,6 +187,11 @@
 	X(ST_EVENT_INSERT, SQL_EVENT_INSERT) \
 	X(ST_KEY_SPEND, SQL_KEY_SPEND) \
 	X(ST_KEY_LOCK, SQL_KEY_LOCK) \
-	X(ST_KEY_UPDATE, SQL_KEY_UPDATE)
+	X(ST_KEY_UPDATE, SQL_KEY_UPDATE) \
+	X(ST_GENERATE_EVENTS, SQL_GENERATE_EVENTS) \
+	X(ST_KEY_ROTATE_LOCK, SQL_KEY_ROTATE_LOCK) \
+	X(ST_KEY_ROTATE_INSERT, SQL_KEY_ROTATE_INSERT) \
+	X(ST_KEY_ROTATE_OLD, SQL_KEY_ROTATE_OLD) \
+	X(ST_KEY_EVENTS, SQL_KEY_EVENTS)
 
 #endif

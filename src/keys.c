@@ -50,16 +50,8 @@ email_allowed(struct app *app, const struct call *call, struct response *res)
 	return 1;
 }
 
-/* A new key, secret, the secret's stored hash and its clear hint. */
-struct fresh_key {
-	char	key[KEY_LEN + 1];
-	char	secret[KEY_LEN + 1];
-	char	hash[CRYPTO_HEX_SHA256 + 1];
-	char	hint[SECRET_HINT_LEN + 1];
-};
-
-static int
-fresh_key_make(const struct config *cfg, struct fresh_key *f)
+int
+keys_fresh_make(const struct config *cfg, struct keys_fresh *f)
 {
 	if (keys_make_token(KEY_PREFIX, f->key, sizeof(f->key)) != 0 ||
 	    keys_make_token(SECRET_PREFIX, f->secret, sizeof(f->secret)) != 0 ||
@@ -76,19 +68,20 @@ void
 keys_generate(struct app *app, const struct request *req, const struct call *call,
     struct response *res)
 {
-	struct fresh_key f;
+	struct keys_fresh f;
+	struct db_actor actor;
 	struct jw *w;
 	uint64_t id = 0;
 	enum db_status rc;
 
-	(void)req;
 	if (!email_allowed(app, call, res))
 		return;
-	if (fresh_key_make(app->cfg, &f) != 0) {
+	handler_actor(req, call, &actor);
+	if (keys_fresh_make(app->cfg, &f) != 0) {
 		response_error(res, 500, MSG_GENERATE_FAILED);
 		goto done;
 	}
-	rc = db_key_replace(app->db, call->user_id, f.key, f.hash, f.hint, &id);
+	rc = db_key_replace(app->db, call->user_id, f.key, f.hash, f.hint, &actor, &id);
 	if (rc != DB_OK) {
 		/* Whatever failed, the user's old keys are still there. */
 		log_error("generate: user %llu: %s", (unsigned long long)call->user_id,
@@ -183,8 +176,8 @@ keys_write_set(struct jw *w, const struct valid_set *set)
 }
 
 int
-keys_body_refused(enum valid_result vr, const struct valid_errors *errs, struct response *res,
-    const char *failed)
+keys_body_refused(enum valid_result vr, const struct valid_errors *errs,
+    struct response *res, const char *failed)
 {
 	struct jw *w;
 
@@ -213,8 +206,9 @@ keys_create(struct app *app, const struct request *req, const struct call *call,
 {
 	struct valid_errors errs;
 	struct create_input in;
+	struct db_actor actor;
 	struct db_key_new nk;
-	struct fresh_key f;
+	struct keys_fresh f;
 	struct jw perms, ips;
 	const char *perms_text, *ips_text = NULL;
 	size_t perms_len, ips_len;
@@ -237,7 +231,7 @@ keys_create(struct app *app, const struct request *req, const struct call *call,
 	/* An empty allowlist is no restriction: stored as NULL. */
 	if (in.allowed_ips.n > 0)
 		keys_write_set(&ips, &in.allowed_ips);
-	if (fresh_key_make(app->cfg, &f) != 0 ||
+	if (keys_fresh_make(app->cfg, &f) != 0 ||
 	    (perms_text = jw_text(&perms, &perms_len)) == NULL ||
 	    (in.allowed_ips.n > 0 && (ips_text = jw_text(&ips, &ips_len)) == NULL)) {
 		response_error(res, 500, MSG_CREATE_FAILED);
@@ -256,7 +250,8 @@ keys_create(struct app *app, const struct request *req, const struct call *call,
 	nk.has_remaining = in.remaining_uses.present && !in.remaining_uses.is_null;
 	nk.remaining_uses = nk.has_remaining ? (uint64_t)in.remaining_uses.value : 0;
 	nk.allowed_ips = ips_text;
-	rc = db_key_create(app->db, &nk, app->cfg->max_keys, &id);
+	handler_actor(req, call, &actor);
+	rc = db_key_create(app->db, &nk, app->cfg->max_keys, &actor, &id);
 	if (rc == DB_LIMIT) {
 		response_error(res, 409, MSG_LIMIT);
 		goto done;
@@ -397,14 +392,15 @@ keys_revoke(struct app *app, const struct request *req, const struct call *call,
     struct response *res)
 {
 	int64_t revoked_at = DB_TIME_NULL;
+	struct db_actor actor;
 	struct jw *w;
 
-	(void)req;
 	if (call->id == 0) {
 		response_error_code(res, 404, MSG_KEY_NOT_FOUND);
 		return;
 	}
-	if (handler_db_failed(res, db_key_revoke(app->db, call->id, call->user_id,
+	handler_actor(req, call, &actor);
+	if (handler_db_failed(res, db_key_revoke(app->db, call->id, call->user_id, &actor,
 	    &revoked_at), NULL))
 		return;
 	w = response_open(res, 200, 1, MSG_REVOKED);

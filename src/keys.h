@@ -23,6 +23,28 @@
  */
 int keys_make_token(const char *prefix, char *out, size_t outlen);
 
+/* A new key, secret, the secret's stored hash and its clear hint: what
+ * generate, create and rotate store and show. */
+struct keys_fresh {
+	char	key[KEY_LEN + 1];
+	char	secret[KEY_LEN + 1];
+	char	hash[DB_HASH_HEX + 1];
+	char	hint[SECRET_HINT_LEN + 1];
+};
+
+/* Makes a fresh key and secret (keys_make_token) with the secret's keyed
+ * hash and hint.  Returns 0, or -1 (logged) if the generator or the HMAC
+ * failed; the caller wipes f. */
+int keys_fresh_make(const struct config *, struct keys_fresh *f);
+
+/*
+ * Answers a body that did not pass its field table: 400 (not an object),
+ * 422 with every error, or 500 with failed (out of memory).  Returns 0,
+ * answering nothing, if it passed.
+ */
+int keys_body_refused(enum valid_result, const struct valid_errors *, struct response *,
+    const char *failed);
+
 /* POST {base}/api-keys/generate: replace all of the user's keys by one. */
 route_handler keys_generate;
 
@@ -44,6 +66,13 @@ route_handler keys_verify;
 /* PATCH {base}/api-keys/{id}: change a key's name, permissions, expiry or
  * settings (200, 400, 422, 409). */
 route_handler keys_patch;
+
+/* POST {base}/api-keys/{id}/rotate: a new key in place of the caller's key
+ * {id}, the old one revoked now or after a grace (201, 400, 404, 409, 422). */
+route_handler keys_rotate;
+
+/* GET {base}/api-keys/{id}/events: the audit trail of the caller's key. */
+route_handler keys_events;
 
 /* The body of create and of PATCH, as their field tables check it. */
 struct create_input {

@@ -26,6 +26,9 @@ static const struct route routes[] = {
 	/* The key comes with the token: its 404 precedes the body's checks. */
 	{ "/api-keys/{id}", METHOD_PATCH, ROUTE_AUTH_USER, ABILITY_WRITE, 1, keys_patch },
 	{ "/api-keys/{id}", METHOD_DELETE, ROUTE_AUTH_USER, ABILITY_WRITE, 0, keys_revoke },
+	/* The key comes with the token: its 404 precedes the body's checks. */
+	{ "/api-keys/{id}/rotate", METHOD_POST, ROUTE_AUTH_USER, ABILITY_WRITE, 1, keys_rotate },
+	{ "/api-keys/{id}/events", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 1, keys_events },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

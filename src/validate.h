@@ -1,4 +1,4 @@
-/* validate.h: JSON request bodies read into checked C values by declared field tables; stored JSON re-encoded (the only jansson user). */
+/* validate.h: JSON request bodies read into checked C values by declared field tables (validate.c); JSON stored in the database re-encoded (stored.c, the only jansson user). */
 #ifndef APIKEYS_VALIDATE_H
 #define APIKEYS_VALIDATE_H
 
@@ -23,6 +23,12 @@ enum valid_result {
 struct valid_time {
 	int64_t	value;		/* microseconds since the epoch, UTC */
 	int	set;
+};
+
+/* A checked optional count: set is 0 when the member was absent or null. */
+struct valid_uint {
+	uint64_t value;
+	int	 set;
 };
 
 /* A checked set of strings, in the order given.  present: the member was
@@ -105,7 +111,10 @@ enum field_kind {
 	/* Optional array (or null) of at most max strings of at most
 	 * VALID_ITEM_MAX bytes, repeats allowed (struct valid_set); any other
 	 * value fails as "must be an array". */
-	FIELD_STRING_LIST
+	FIELD_STRING_LIST,
+	/* Optional JSON integer from 0 to max (not 5.0, not "5"); null is
+	 * absent; stored as struct valid_uint. */
+	FIELD_UINT
 };
 
 /* Flags of a rule. */
@@ -154,6 +163,13 @@ void validate_stored_write(struct jw *, const char *text);
  * fail.
  */
 void validate_stored_set(const char *text, struct valid_set *out);
+
+/*
+ * Writes a JSON object stored in the database (an event's details) through
+ * the writer, as PHP would re-encode it; NULL, or text that is not a JSON
+ * object, is written as null.  Cannot fail (a failure marks the writer).
+ */
+void validate_stored_object_write(struct jw *, const char *text);
 
 /* Makes jansson wipe every block it frees (a parsed body may hold a
  * secret).  Call once before any body is parsed.  Cannot fail. */

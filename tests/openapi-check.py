@@ -121,5 +121,18 @@ if created:
     call("PATCH", f"/api/api-keys/{d['id']}", K, tok, '{"name":"x"}', expect=409)
 call("DELETE", "/api/api-keys/999999999", K, tok, expect=404)
 call("PATCH", "/api/api-keys/999999999", K, tok, "{}", expect=404)
+R, E = "/api/api-keys/{id}/rotate", "/api/api-keys/{id}/events"
+rot = call("POST", f"/api/api-keys/{kid}/rotate", R, tok, '{"grace_seconds":60}', expect=201)
+call("POST", f"/api/api-keys/{kid}/rotate", R, tok, expect=409)
+call("POST", f"/api/api-keys/{kid}/rotate", R, tok, "[]", expect=400)
+call("POST", f"/api/api-keys/{kid}/rotate", R, tok, '{"grace_seconds":-1}', expect=422)
+call("POST", "/api/api-keys/999999999/rotate", R, tok, expect=404)
+call("GET", f"/api/api-keys/{kid}/rotate", R, tok, expect=405)
+if rot:
+    call("POST", f"/api/api-keys/{rot['data']['id']}/rotate", R, tok, expect=201)
+call("GET", f"/api/api-keys/{kid}/events", E, tok, expect=200)
+call("GET", "/api/api-keys/999999999/events", E, tok, expect=404)
+call("GET", f"/api/api-keys/{kid}/events", E, None, expect=401)
+call("DELETE", f"/api/api-keys/{kid}/events", E, tok, expect=405)
 print(f"1..{count}")
 sys.exit(1 if failed else 0)

@@ -56,12 +56,13 @@ req GET "/api/api-keys/$OLD_ID" -H "$(auth "$TOKEN")"
 expect_status 200 "the old key survived the failed generate"
 
 # A trigger that makes this user's inserts slow, to act in the middle of a
-# generate: after its DELETE, before its INSERT returns.
+# generate's transaction: the user locked, the new key's INSERT running.
 "$TEST_SQL" "CREATE TRIGGER apikeys_test_slow BEFORE INSERT ON api_keys FOR EACH ROW
     SET NEW.name = IF(NEW.user_id = $USER_ID AND SLEEP(6) = 0, NEW.name, NEW.name)"
 conn_in_insert() {
 	# (USER shows the trigger's definer while the trigger runs.)
-	"$TEST_SQL" "SELECT id FROM information_schema.PROCESSLIST WHERE COMMAND = 'Execute'
+	# (A prepared statement, or a statement of a text batch.)
+	"$TEST_SQL" "SELECT id FROM information_schema.PROCESSLIST WHERE COMMAND IN ('Execute', 'Query')
 	    AND INFO LIKE 'INSERT INTO api_keys%' LIMIT 1"
 }
 wait_insert() {
@@ -74,7 +75,7 @@ wait_insert() {
 	return 1
 }
 
-# 2. The connection killed between the delete and the insert.
+# 2. The connection killed in the middle of the transaction.
 curl -s --max-time 20 -o "$TMP/killed" -w '%{http_code}' -X POST -d '' -H "$(auth "$TOKEN")" \
     "$BASE/api/api-keys/generate" > "$TMP/killed.code" &
 cpid=$!

@@ -46,10 +46,6 @@ static struct {
 } buckets[FAKE_KEYS];
 static size_t nbuckets;
 
-/* Events recorded by db_key_update, as "key=7 updated {...}". */
-static char events[FAKE_LOG][FAKE_LOG_LINE];
-static size_t nevents;
-
 static char log_lines[FAKE_LOG][FAKE_LOG_LINE];
 static size_t nlog;
 static char log_joined[FAKE_LOG * (FAKE_LOG_LINE + 2)];
@@ -60,6 +56,21 @@ static enum db_status fail_rc;
 
 static struct db the_db;
 
+struct fake_event {
+	struct db_event	e;
+	uint64_t	user_id;
+};
+
+static struct fake_event events[FAKE_EVENTS];
+static size_t nevents;
+static char event_text[FAKE_LOG_LINE + DB_DETAILS_MAX];
+
+/* rotated_to of the keys a rotation changed. */
+static struct {
+	uint64_t	id, to;
+} rotations[FAKE_KEYS];
+static size_t nrotations;
+
 void
 fake_db_reset(void)
 {
@@ -67,7 +78,8 @@ fake_db_reset(void)
 	memset(tokens, 0, sizeof(tokens));
 	memset(keys, 0, sizeof(keys));
 	nusers = ntokens = nkeys = 0;
-	nbuckets = nevents = 0;
+	memset(events, 0, sizeof(events));
+	nbuckets = nevents = nrotations = 0;
 	next_key_id = 1;
 	clock_now = 0;
 	fail_armed = 0;
@@ -220,6 +232,78 @@ fake_db_log_clear(void)
 {
 	nlog = 0;
 	log_joined[0] = '\0';
+}
+
+size_t
+fake_db_event_count(void)
+{
+	return nevents;
+}
+
+const char *
+fake_db_event_line(size_t i)
+{
+	const struct db_event *e;
+
+	if (i >= nevents)
+		return NULL;
+	e = &events[i].e;
+	snprintf(event_text, sizeof(event_text), "key=%llu user=%llu action=%s actor=%s "
+	    "ip=%s details=%s", (unsigned long long)e->key_id,
+	    (unsigned long long)events[i].user_id, e->action, e->actor,
+	    e->ip_null ? "-" : e->ip, e->details_null ? "-" : e->details);
+	return event_text;
+}
+
+uint64_t
+fake_db_rotated_to(uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < nrotations; i++)
+		if (rotations[i].id == id)
+			return rotations[i].to;
+	return 0;
+}
+
+void
+fake_db_set_rotated(uint64_t id, uint64_t to)
+{
+	size_t i;
+
+	for (i = 0; i < nrotations; i++)
+		if (rotations[i].id == id) {
+			rotations[i].to = to;
+			return;
+		}
+	if (nrotations < FAKE_KEYS) {
+		rotations[nrotations].id = id;
+		rotations[nrotations++].to = to;
+	}
+}
+
+/* Records one event, stamped with the fake's clock. */
+static void
+event_add(uint64_t key_id, uint64_t user_id, const char *action,
+    const struct db_actor *a, const char *details)
+{
+	struct db_event *e;
+
+	if (nevents >= FAKE_EVENTS)
+		return;
+	e = &events[nevents].e;
+	memset(e, 0, sizeof(*e));
+	e->id = nevents + 1;
+	e->key_id = key_id;
+	events[nevents].user_id = user_id;
+	snprintf(e->action, sizeof(e->action), "%s", action);
+	snprintf(e->actor, sizeof(e->actor), "%s", a->name);
+	e->ip_null = a->ip == NULL;
+	snprintf(e->ip, sizeof(e->ip), "%s", a->ip != NULL ? a->ip : "");
+	e->details_null = details == NULL;
+	snprintf(e->details, sizeof(e->details), "%s", details != NULL ? details : "");
+	e->created_at = now();
+	nevents++;
 }
 
 /*
@@ -393,7 +477,8 @@ db_token_with_key(struct db *db, uint64_t token_id, const char *hash, uint64_t k
 
 enum db_status
 db_key_replace(struct db *db, uint64_t user_id, const char *key,
-    const char *secret_hash, const char *secret_hint, uint64_t *new_id)
+    const char *secret_hash, const char *secret_hint, const struct db_actor *actor,
+    uint64_t *new_id)
 {
 	enum db_status rc = enter("db_key_replace", "user=%llu", (unsigned long long)user_id);
 	struct db_key nk;
@@ -410,6 +495,8 @@ db_key_replace(struct db *db, uint64_t user_id, const char *key,
 	for (i = j = 0; i < nkeys; i++)
 		if (keys[i].user_id != user_id)
 			keys[j++] = keys[i];
+		else
+			event_add(keys[i].id, user_id, "deleted", actor, NULL);
 	nkeys = j;
 	memset(&nk, 0, sizeof(nk));
 	nk.id = next_key_id;
@@ -423,13 +510,14 @@ db_key_replace(struct db *db, uint64_t user_id, const char *key,
 	nk.expires_at = time_add_years_us(t, 1);
 	nk.last_used_at = nk.revoked_at = DB_TIME_NULL;
 	fake_db_add_key(&nk);
+	event_add(nk.id, user_id, "generated", actor, NULL);
 	*new_id = nk.id;
 	return DB_OK;
 }
 
 enum db_status
 db_key_create(struct db *db, const struct db_key_new *n, unsigned max_live,
-    uint64_t *new_id)
+    const struct db_actor *actor, uint64_t *new_id)
 {
 	enum db_status rc = enter("db_key_create", "user=%llu name=%s perms=%s max=%u",
 	    (unsigned long long)n->user_id, n->name, n->permissions, max_live);
@@ -467,6 +555,7 @@ db_key_create(struct db *db, const struct db_key_new *n, unsigned max_live,
 	    n->allowed_ips != NULL ? n->allowed_ips : "");
 	nk.last_used_at = nk.revoked_at = DB_TIME_NULL;
 	fake_db_add_key(&nk);
+	event_add(nk.id, n->user_id, "created", actor, NULL);
 	*new_id = nk.id;
 	return DB_OK;
 }
@@ -510,7 +599,8 @@ db_keys_list(struct db *db, uint64_t user_id, unsigned limit, db_key_cb *cb, voi
 }
 
 enum db_status
-db_key_revoke(struct db *db, uint64_t id, uint64_t user_id, int64_t *revoked_at)
+db_key_revoke(struct db *db, uint64_t id, uint64_t user_id, const struct db_actor *actor,
+    int64_t *revoked_at)
 {
 	enum db_status rc = enter("db_key_revoke", "id=%llu user=%llu",
 	    (unsigned long long)id, (unsigned long long)user_id);
@@ -524,6 +614,7 @@ db_key_revoke(struct db *db, uint64_t id, uint64_t user_id, int64_t *revoked_at)
 	if (row->revoked_at == DB_TIME_NULL) {
 		row->revoked_at = now_whole();
 		row->updated_at = row->revoked_at;
+		event_add(id, user_id, "revoked", actor, NULL);
 	}
 	*revoked_at = row->revoked_at;
 	return DB_OK;
@@ -568,16 +659,15 @@ fake_db_bucket_set(uint64_t id, double left, int64_t at)
 	buckets[b].at = at;
 }
 
-size_t
-fake_db_event_count(void)
-{
-	return nevents;
-}
-
 const char *
 fake_db_event(size_t i)
 {
-	return i < nevents ? events[i] : NULL;
+	if (i >= nevents)
+		return NULL;
+	snprintf(event_text, sizeof(event_text), "key=%llu %s %s",
+	    (unsigned long long)events[i].e.key_id, events[i].e.action,
+	    events[i].e.details_null ? "-" : events[i].e.details);
+	return event_text;
 }
 
 enum db_status
@@ -649,9 +739,89 @@ db_key_update(struct db *db, uint64_t id, uint64_t user_id, const struct db_acto
 	*row = next;
 	*out = next;
 	out->secret_hash[0] = '\0';
-	if (nevents < FAKE_LOG)
-		snprintf(events[nevents++], FAKE_LOG_LINE, "key=%llu updated %s",
-		    (unsigned long long)id, details);
+	event_add(id, user_id, "updated", actor, details);
+	return DB_OK;
+}
+
+enum db_status
+db_key_rotate(struct db *db, const struct db_rotate *in, const struct db_actor *actor,
+    struct db_rotated *out)
+{
+	enum db_status rc = enter("db_key_rotate", "id=%llu user=%llu grace=%u actor=%s",
+	    (unsigned long long)in->id, (unsigned long long)in->user_id, in->grace_seconds,
+	    actor->name);
+	struct db_key *row, nk;
+	char details[96];
+
+	(void)db;
+	memset(out, 0, sizeof(*out));
+	if (rc != DB_OK)
+		return rc;
+	if ((row = fake_db_key(in->id)) == NULL || row->user_id != in->user_id)
+		return DB_NOT_FOUND;
+	if (!key_live(row) || fake_db_rotated_to(in->id) != 0) {
+		out->refused = 1;
+		return DB_OK;
+	}
+	if (nkeys >= FAKE_KEYS)
+		return DB_ERROR;
+	nk = *row;
+	nk.id = next_key_id;
+	snprintf(nk.key, sizeof(nk.key), "%s", in->key);
+	snprintf(nk.secret_hash, sizeof(nk.secret_hash), "%s", in->secret_hash);
+	snprintf(nk.secret_hint, sizeof(nk.secret_hint), "%s", in->secret_hint);
+	nk.expires_at = in->expires_at;
+	nk.created_at = nk.updated_at = in->now;
+	nk.last_used_at = nk.revoked_at = DB_TIME_NULL;
+	out->new_id = nk.id;
+	snprintf(out->name, sizeof(out->name), "%s", row->name);
+	out->name_null = row->name_null;
+	snprintf(out->permissions, sizeof(out->permissions), "%s", row->permissions);
+	if (in->grace_seconds == 0)
+		row->revoked_at = in->now;
+	else if (row->expires_at == DB_TIME_NULL ||
+	    in->now + (int64_t)in->grace_seconds * TIME_US < row->expires_at)
+		row->expires_at = in->now + (int64_t)in->grace_seconds * TIME_US;
+	row->updated_at = in->now;
+	out->old_expires_at = row->expires_at;
+	out->old_revoked_at = row->revoked_at;
+	fake_db_set_rotated(in->id, nk.id);
+	fake_db_add_key(&nk);	/* last: the array may not move row before */
+	snprintf(details, sizeof(details), "{\"rotated_to\":%llu,\"grace_seconds\":%u}",
+	    (unsigned long long)nk.id, in->grace_seconds);
+	event_add(in->id, in->user_id, "rotated", actor, details);
+	snprintf(details, sizeof(details), "{\"rotated_from\":%llu}", (unsigned long long)in->id);
+	event_add(nk.id, in->user_id, "created", actor, details);
+	return DB_OK;
+}
+
+enum db_status
+db_key_events(struct db *db, uint64_t key_id, uint64_t user_id, unsigned limit,
+    db_event_cb *cb, void *ctx)
+{
+	enum db_status rc = enter("db_key_events", "id=%llu user=%llu limit=%u",
+	    (unsigned long long)key_id, (unsigned long long)user_id, limit);
+	const struct db_event *order[FAKE_EVENTS], *tmp;
+	size_t i, j, n = 0;
+
+	(void)db;
+	if (rc != DB_OK)
+		return rc;
+	for (i = 0; i < nevents; i++)
+		if (events[i].e.key_id == key_id && events[i].user_id == user_id)
+			order[n++] = &events[i].e;
+	/* Newest first: created_at, then id, descending. */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && (order[j]->created_at > order[j - 1]->created_at ||
+		    (order[j]->created_at == order[j - 1]->created_at &&
+		    order[j]->id > order[j - 1]->id)); j--) {
+			tmp = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = tmp;
+		}
+	for (i = 0; i < n && i < limit; i++)
+		if (cb(ctx, order[i]) != 0)
+			return DB_ERROR;
 	return DB_OK;
 }
 

@@ -18,6 +18,7 @@
 #define FAKE_KEYS	256
 #define FAKE_LOG	64
 #define FAKE_LOG_LINE	320
+#define FAKE_EVENTS	128
 
 /* Empties every table and the log, clears a pending failure, and sets the
  * clock back to the real time.  Cannot fail. */
@@ -66,9 +67,8 @@ void fake_db_fail(const char *fn, enum db_status rc);
  * A key starts with a full bucket. */
 void fake_db_bucket_set(uint64_t id, double tokens, int64_t at);
 
-/* The events db_key_update recorded since the reset, one line each:
- * "key=7 updated {\"changes\":[\"name\"]}". */
-size_t fake_db_event_count(void);
+/* Event i of the audit trail (below) in short: "key=7 updated
+ * {\"changes\":[\"name\"]}"; NULL past the end.  Static storage. */
 const char *fake_db_event(size_t i);
 
 /* The calls since the last reset or fake_db_log_clear, one line each, e.g.
@@ -80,5 +80,17 @@ const char *fake_db_log_line(size_t i);
 const char *fake_db_log(void);
 
 void fake_db_log_clear(void);
+
+/* The audit trail's events recorded so far, oldest first, as the real table
+ * keeps them (they outlive their key).  Line i reads "key=7 user=1
+ * action=revoked actor=token:3 ip=127.0.0.1 details=-" ("-" for NULL);
+ * NULL past the end.  Static storage. */
+size_t fake_db_event_count(void);
+const char *fake_db_event_line(size_t i);
+
+/* The key a rotation pointed key id at (0: none), and setting it, as an
+ * earlier rotation would have. */
+uint64_t fake_db_rotated_to(uint64_t id);
+void fake_db_set_rotated(uint64_t id, uint64_t to);
 
 #endif
