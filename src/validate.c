@@ -216,7 +216,7 @@ int_in_range(const struct jr_value *v, long long min, long long max, long long *
 {
 	long long n;
 
-	if (!(v->type == JR_INT))
+	if (v == NULL || v->type != JR_INT)
 		return 0;
 	n = v->i;
 	if (n < min || n > max)

@@ -611,10 +611,35 @@ test_uint_and_details(void)
 	jw_reset(&w);
 }
 
+/* Members missing from an object member (the reader answers NULL for
+ * them): each is its own failure, never a crash. */
+static void
+test_missing_members(void)
+{
+	static const char *const bodies[] = {
+		"{\"name\":\"x\",\"rate_limit\":{}}",
+		"{\"name\":\"x\",\"rate_limit\":{\"limit\":1}}",
+		"{\"name\":\"x\",\"rate_limit\":{\"window_seconds\":1}}",
+	};
+	static const unsigned want[] = { 2, 1, 1 };
+	struct create_input ci;
+	struct valid_errors e;
+	size_t i;
+
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		memset(&ci, 0, sizeof(ci));
+		ok(validate_body(bodies[i], strlen(bodies[i]), keys_create_rules,
+		    keys_create_nrules, &ci, 1700000000000000LL, &e) == VALID_INVALID &&
+		    e.n == want[i] && strncmp(e.e[0].key, "rate_limit.", 11) == 0,
+		    "rate_limit without its members: one failure per missing member");
+	}
+}
+
 int
 main(void)
 {
 	validate_library_init();
+	test_missing_members();
 	test_table();
 	test_name();
 	test_expiry();
