@@ -17,7 +17,7 @@
 int LLVMFuzzerTestOneInput(const unsigned char *, size_t);
 void LLVMFuzzerInitialize(int *, char ***);
 
-/* What the contract allows in a permission (contract section 7). */
+/* What a permission may hold (docs/openapi.yaml). */
 #define PERM_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_.:-"
 
 /* 2026-01-15T12:00:00Z in microseconds, a fixed now so that runs repeat. */
