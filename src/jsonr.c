@@ -352,8 +352,11 @@ parse_container(struct parser *ps, struct jr_value *v, int depth)
 	for (;;) {
 		skip_ws(ps);
 		if (object) {
+			/* A member name never holds a NUL, even where string
+			 * values may (as jansson's decoder). */
 			if (ps->p >= ps->end || *ps->p != '"' ||
-			    parse_string(ps, &key, &keylen) != 0)
+			    parse_string(ps, &key, &keylen) != 0 ||
+			    memchr(key, '\0', keylen) != NULL)
 				return -1;
 			skip_ws(ps);
 			if (ps->p >= ps->end || *ps->p++ != ':')

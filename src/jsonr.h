@@ -32,7 +32,7 @@ struct jr_doc {
 
 /*
  * Parses len bytes as one JSON object or array (RFC 8259; UTF-8 only; no
- * duplicate member names in any object; integers that fit in a long long,
+ * duplicate member names in any object, and no NUL in a name; integers that fit in a long long,
  * reals that fit in a double; at most 2048 levels; nothing but white space
  * after it).  Returns the root, or NULL if the text is not such a document
  * or memory ran out.  The document must be freed with jr_free either way.

@@ -633,6 +633,11 @@ test_missing_members(void)
 		    e.n == want[i] && strncmp(e.e[0].key, "rate_limit.", 11) == 0,
 		    "rate_limit without its members: one failure per missing member");
 	}
+	/* NUL is refused in a member name, though allowed in a value. */
+	memset(&ci, 0, sizeof(ci));
+	ok(validate_body("{\"na\\u0000me\":\"x\"}", 18, keys_create_rules, keys_create_nrules,
+	    &ci, 1700000000000000LL, &e) == VALID_NOT_OBJECT,
+	    "a member name holding \\u0000: not an object (400)");
 }
 
 int
