@@ -102,6 +102,21 @@ extern const size_t keys_patch_nrules;
 #define KEY_IPS_MAX		32
 #define PERMISSION_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789_.:-"
 
+/* The rows create's and PATCH's field tables share, written once. */
+#define KEYS_RULE_PERMISSIONS \
+	{ .member = "permissions", .label = "permissions", .kind = FIELD_STRING_SET, \
+	    .offset = offsetof(struct create_input, permissions), .max = KEY_PERMS_MAX, \
+	    .item_max = 64, .item_chars = PERMISSION_CHARS }
+#define KEYS_RULES_SETTINGS \
+	{ .member = "rate_limit", .label = "rate limit", .kind = FIELD_RATE, \
+	    .offset = offsetof(struct create_input, rate_limit), .max = KEY_RATE_LIMIT_MAX, \
+	    .item_max = KEY_RATE_WINDOW_MAX }, \
+	{ .member = "remaining_uses", .label = "remaining uses", .kind = FIELD_INT, \
+	    .offset = offsetof(struct create_input, remaining_uses), .min = 0, \
+	    .lmax = KEY_REMAINING_MAX }, \
+	{ .member = "allowed_ips", .label = "allowed ips", .kind = FIELD_IP_LIST, \
+	    .offset = offsetof(struct create_input, allowed_ips), .max = KEY_IPS_MAX },
+
 /* Writes a set as a JSON array of strings.  Cannot fail (marks w). */
 void keys_write_set(struct jw *, const struct valid_set *);
 

@@ -21,19 +21,10 @@ const struct field_rule keys_patch_rules[] = {
 	{ .member = "expires_at", .label = "expires at", .kind = FIELD_FUTURE_TIME,
 	    .offset = offsetof(struct create_input, expires_at), .max = KEY_YEARS_MAX,
 	    .flags = FIELD_F_NULL_INVALID },
-	{ .member = "permissions", .label = "permissions", .kind = FIELD_STRING_SET,
-	    .offset = offsetof(struct create_input, permissions), .max = KEY_PERMS_MAX,
-	    .item_max = 64, .item_chars = PERMISSION_CHARS },
+	KEYS_RULE_PERMISSIONS,
 	{ .member = "enabled", .label = "enabled", .kind = FIELD_BOOL,
 	    .offset = offsetof(struct create_input, enabled) },
-	{ .member = "rate_limit", .label = "rate limit", .kind = FIELD_RATE,
-	    .offset = offsetof(struct create_input, rate_limit), .max = KEY_RATE_LIMIT_MAX,
-	    .item_max = KEY_RATE_WINDOW_MAX },
-	{ .member = "remaining_uses", .label = "remaining uses", .kind = FIELD_INT,
-	    .offset = offsetof(struct create_input, remaining_uses), .min = 0,
-	    .lmax = KEY_REMAINING_MAX },
-	{ .member = "allowed_ips", .label = "allowed ips", .kind = FIELD_IP_LIST,
-	    .offset = offsetof(struct create_input, allowed_ips), .max = KEY_IPS_MAX },
+	KEYS_RULES_SETTINGS
 };
 
 const size_t keys_patch_nrules = sizeof(keys_patch_rules) / sizeof(keys_patch_rules[0]);
