@@ -51,19 +51,6 @@ static const char usage_text[] =
     "APIKEYS_CONFIG, as for apikeys.fcgi.  Migrations are read from --dir, else\n"
     "APIKEYS_MIGRATIONS_DIR, else " APIKEYS_MIGRATIONS_DIR ".\n";
 
-int
-admin_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "apikeys-admin: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
-
 static int
 usage(void)
 {
@@ -326,18 +313,6 @@ cmd_token_revoke(struct db *db, const char *arg)
 	if (rc != DB_OK)
 		return admin_fail("cannot revoke token %s (see above)", arg);
 	printf("revoked token %s\n", arg);
-	return 0;
-}
-
-int
-admin_find_user(struct db *db, const char *arg, uint64_t *uid)
-{
-	enum db_status rc = db_admin_user_find(db, arg, uid);
-
-	if (rc == DB_NOT_FOUND)
-		return admin_fail("no user %s", arg);
-	if (rc != DB_OK)
-		return admin_fail("cannot look up user %s (see above)", arg);
 	return 0;
 }
 
