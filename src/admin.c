@@ -28,55 +28,77 @@
 #define PRUNE_DAYS	30		/* prune's default age */
 #define PRUNE_DAYS_MAX	36500
 
-static const char usage_text[] =
-    "usage: apikeys-admin COMMAND [ARGS]\n"
-    "\n"
-    "  migrate [--dir DIR]          apply the numbered SQL files not yet applied\n"
-    "  user-add EMAIL [NAME] [--verified]\n"
-    "                               add a user; prints its id\n"
-    "  token-issue USER [--name NAME] [--expires-days N]\n"
-    "                               issue a bearer token for USER (id or email);\n"
-    "                               prints it once, as id|plaintext\n"
-    "  token-revoke TOKEN_ID        delete a bearer token\n"
-    "  keys-list USER               list a user's keys (never a secret)\n"
-    "  key-revoke KEY_ID            revoke one key, whoever owns it\n"
-    "  keys-revoke-user USER        revoke every key of a user (compromised account)\n"
-    "  events USER                  a user's key events, newest first, deleted keys too\n"
-    "  db-status                    connect as the service does; print the TLS cipher\n"
-    "  prune [--older-than DAYS]    delete the keys revoked or expired more than\n"
-    "                               DAYS (1 to 36500, default 30) days ago\n"
-    "  help                         this text\n"
-    "\n"
-    "Settings: the APIKEYS_DB_* environment variables and the file named by\n"
-    "APIKEYS_CONFIG, as for apikeys.fcgi.  Migrations are read from --dir, else\n"
-    "APIKEYS_MIGRATIONS_DIR, else " APIKEYS_MIGRATIONS_DIR ".\n";
+/*
+ * The commands: what "help" prints for each (its arguments, then what it
+ * does, "\n" between lines) and how many arguments each takes (options
+ * included), so that a wrong command line exits 2 before any connection
+ * is tried.  help is printed from this table alone: a command added here
+ * cannot be missing from it.
+ */
+static const struct command {
+	const char *name, *args, *what;
+	int min_args, max_args;
+} commands[] = {
+	{ "migrate", "[--dir DIR]", "apply the numbered SQL files not yet applied", 0, 2 },
+	{ "user-add", "EMAIL [NAME] [--verified]", "add a user; prints its id", 1, 3 },
+	{ "token-issue", "USER [--name NAME] [--expires-days N]",
+	    "issue a bearer token for USER (id or email);\nprints it once, as id|plaintext",
+	    1, 5 },
+	{ "token-revoke", "TOKEN_ID", "delete a bearer token", 1, 1 },
+	{ "keys-list", "USER", "list a user's keys (never a secret)", 1, 1 },
+	{ "key-revoke", "KEY_ID", "revoke one key, whoever owns it", 1, 1 },
+	{ "keys-revoke-user", "USER", "revoke every key of a user (compromised account)",
+	    1, 1 },
+	{ "events", "USER", "a user's key events, newest first, deleted keys too", 1, 1 },
+	{ "db-status", "", "connect as the service does; print the TLS cipher", 0, 0 },
+	{ "prune", "[--older-than DAYS]", "delete the keys revoked or expired more than\n"
+	    "DAYS (1 to 36500, default 30) days ago", 0, 2 },
+	{ "keys-legacy-count", "", "print how many live keys lack a valid checksum",
+	    0, 0 },
+	{ "scan", "[--revoke] [--] [FILE...]", "print the keys and secrets found in FILEs\n"
+	    "(standard input for none or -; directories\nrecursively); "
+	    "exit 1 if one is live; --revoke\nrevokes the live ones", 0, 1 << 30 },
+	{ "help", "", "this text", 0, 0 },
+};
+
+#define HELP_COLUMN	31	/* where the description of a command starts */
+
+/* Prints help to f: every command of the table, then the settings. */
+static void
+print_help(FILE *f)
+{
+	const struct command *c;
+	const char *line, *nl;
+	size_t i;
+	int used;
+
+	fputs("usage: apikeys-admin COMMAND [ARGS]\n\n", f);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		c = &commands[i];
+		used = fprintf(f, "  %s%s%s", c->name, c->args[0] != '\0' ? " " : "", c->args);
+		if (used < 0 || used >= HELP_COLUMN) {
+			fputc('\n', f);
+			used = 0;
+		}
+		for (line = c->what; line != NULL; line = nl != NULL ? nl + 1 : NULL) {
+			nl = strchr(line, '\n');
+			fprintf(f, "%*s%.*s\n", HELP_COLUMN - used, "",
+			    nl != NULL ? (int)(nl - line) : (int)strlen(line), line);
+			used = 0;
+		}
+	}
+	fputs("\n"
+	    "Settings: the APIKEYS_DB_* environment variables and the file named by\n"
+	    "APIKEYS_CONFIG, as for apikeys.fcgi.  Migrations are read from --dir, else\n"
+	    "APIKEYS_MIGRATIONS_DIR, else " APIKEYS_MIGRATIONS_DIR ".\n", f);
+}
 
 static int
 usage(void)
 {
-	fputs(usage_text, stderr);
+	print_help(stderr);
 	return 2;
 }
-
-/* The commands and how many arguments each takes (options included), so
- * that a wrong command line exits 2 before any connection is tried. */
-static const struct {
-	const char *name;
-	int min_args, max_args;
-} commands[] = {
-	{ "migrate", 0, 2 },		/* [--dir DIR] */
-	{ "user-add", 1, 3 },		/* EMAIL [NAME] [--verified] */
-	{ "token-issue", 1, 5 },	/* USER [--name NAME] [--expires-days N] */
-	{ "token-revoke", 1, 1 },
-	{ "keys-list", 1, 1 },
-	{ "key-revoke", 1, 1 },
-	{ "keys-revoke-user", 1, 1 },
-	{ "events", 1, 1 },
-	{ "db-status", 0, 0 },
-	{ "prune", 0, 2 },		/* [--older-than DAYS] */
-	{ "keys-legacy-count", 0, 0 },
-	{ "scan", 0, 1 << 30 },		/* [--revoke] [--] [FILE...] */
-};
 
 /* prune's age in days from its arguments (none, or --older-than DAYS);
  * -1 if they are wrong. */
@@ -331,7 +353,7 @@ main(int argc, char *argv[])
 	cmd = argv[1];
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "-h") == 0) {
-		fputs(usage_text, stdout);
+		print_help(stdout);
 		return 0;
 	}
 	if (strcmp(cmd, "--version") == 0) {
