@@ -1,4 +1,4 @@
-/* db.h: the database layer: the service's queries (db_keys.c) over one persistent connection per process (db_driver.c). */
+/* db.h: the database layer's interface: every query the service makes (the db_*.c files), over one persistent connection per process (db_driver.c). */
 #ifndef APIKEYS_DB_H
 #define APIKEYS_DB_H
 

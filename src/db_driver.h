@@ -1,4 +1,4 @@
-/* db_driver.h: the connection driver under the statement catalogue (db_keys.c) and the admin queries (db_admin.c); no other file includes it. */
+/* db_driver.h: the connection driver (db_driver.c, with db_bind.c and db_batch.c) under the query files of the database layer (the db_*.c files, which alone include it); the only header that includes <mysql.h>. */
 #ifndef APIKEYS_DB_DRIVER_H
 #define APIKEYS_DB_DRIVER_H
 

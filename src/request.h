@@ -1,4 +1,4 @@
-/* request.h: one request: method, path, credentials, a bounded body, and the answer it gets. */
+/* request.h: one request from its CGI variables: method, path, credentials, client address, a bounded body (the answer is response.h's). */
 #ifndef APIKEYS_REQUEST_H
 #define APIKEYS_REQUEST_H
 

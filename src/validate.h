@@ -171,8 +171,9 @@ void validate_stored_set(const char *text, struct valid_set *out);
  */
 void validate_stored_object_write(struct jw *, const char *text);
 
-/* Makes jansson wipe every block it frees (a parsed body may hold a
- * secret).  Call once before any body is parsed.  Cannot fail. */
+/* Makes jansson wipe every block it frees.  jansson reads only the JSON
+ * stored in the database (stored.c); bodies, which may hold a secret, are
+ * read by jsonr.c.  Call once at start-up.  Cannot fail. */
 void validate_library_init(void);
 
 #endif
