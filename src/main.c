@@ -136,6 +136,9 @@ main(int argc, char *argv[])
 	}
 	if (cfg.insecure_dev && strlen(cfg.pepper) == 0)
 		log_warn("APIKEYS_INSECURE_DEV is set: secrets are hashed without a pepper");
+	/* Settings that work but are likely not meant: one line each. */
+	for (unsigned i = 0; config_warning(&cfg, i, err, sizeof(err)) != NULL; i++)
+		log_warn("%s", err);
 	if (install_signals() != 0) {
 		log_error("cannot install signal handlers: %s", strerror(errno));
 		return 1;
