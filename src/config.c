@@ -335,6 +335,39 @@ config_load(struct config *c, int need_pepper, char *err, size_t errlen)
 	return CONFIG_OK;
 }
 
+/* 1 when the database is reached without a network: socket, or loopback. */
+static int
+db_is_local(const struct config *c)
+{
+	return c->db_socket[0] != '\0' || c->db_host[0] == '\0' ||
+	    strcmp(c->db_host, "localhost") == 0 || strcmp(c->db_host, "127.0.0.1") == 0 ||
+	    strcmp(c->db_host, "::1") == 0;
+}
+
+const char *
+config_warning(const struct config *c, unsigned i, char *buf, size_t len)
+{
+	unsigned n = 0;
+
+	if (c->verify_token[0] == '\0' && n++ == i) {
+		snprintf(buf, len, "APIKEYS_VERIFY_TOKEN is not set: verify answers "
+		    "anyone who reaches it; set one and give it to the payment API");
+		return buf;
+	}
+	if (!db_is_local(c) && c->db_ssl_ca[0] == '\0' && c->db_ssl_cert[0] == '\0' &&
+	    n++ == i) {
+		snprintf(buf, len, "APIKEYS_DB_HOST=%.100s is not local and is reached "
+		    "without TLS (no APIKEYS_DB_SSL_CA or APIKEYS_DB_SSL_CERT): the "
+		    "password and keys cross the network in clear", c->db_host);
+		return buf;
+	}
+	if (c->db_ssl_key[0] != '\0' && c->db_ssl_cert[0] == '\0' && n++ == i) {
+		snprintf(buf, len, "APIKEYS_DB_SSL_KEY is set without APIKEYS_DB_SSL_CERT: "
+		    "the key is not used");
+		return buf;
+	}
+	return NULL;
+}
 
 void
 config_wipe(struct config *c)

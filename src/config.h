@@ -65,6 +65,15 @@ enum config_err config_parse(struct config *, const char *buf, size_t len,
  */
 enum config_err config_load(struct config *, int need_pepper, char *err, size_t errlen);
 
+/*
+ * The i-th (from 0) warning about loaded settings that work but not as a
+ * careful deployment means them (verify open to anyone, a remote database
+ * without TLS, a client key without its certificate), written to buf as
+ * one line that names settings, never a secret.  Returns buf, or NULL when
+ * there is no i-th warning.  Pure.
+ */
+const char *config_warning(const struct config *, unsigned i, char *buf, size_t len);
+
 /* Wipes the secrets held in the settings. */
 void config_wipe(struct config *);
 

@@ -124,6 +124,7 @@ main(int argc, char *argv[])
 	char err[512];
 	enum config_err cerr;
 	unsigned long served = 0;
+	unsigned i;
 
 	log_set_program("apikeys.fcgi");
 	if (argc > 1) {
@@ -136,6 +137,9 @@ main(int argc, char *argv[])
 	}
 	if (cfg.insecure_dev && strlen(cfg.pepper) == 0)
 		log_warn("APIKEYS_INSECURE_DEV is set: secrets are hashed without a pepper");
+	/* Settings that work but are likely not meant: one line each. */
+	for (i = 0; config_warning(&cfg, i, err, sizeof(err)) != NULL; i++)
+		log_warn("%s", err);
 	if (install_signals() != 0) {
 		log_error("cannot install signal handlers: %s", strerror(errno));
 		return 1;

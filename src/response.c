@@ -141,6 +141,10 @@ response_render(const struct response *r, size_t *lenp)
 	n = format_uint(num, sizeof(num), bodylen);
 	APPEND(num, n);
 	APPEND_LIT("\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n");
+	/* Allow belongs to a 405 only (RFC 9110, 15.5.6), whatever is left
+	 * in allow. */
+	if (status != 405)
+		allowlen = 0;
 	if (allowlen > 0) {
 		APPEND_LIT("Allow: ");
 		APPEND(r->allow, allowlen);

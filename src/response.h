@@ -9,7 +9,7 @@
 struct response {
 	int		 status;	/* 0 until a handler answers */
 	struct jw	 body;		/* the whole envelope, once closed */
-	char		 allow[64];	/* sent as Allow when not empty */
+	char		 allow[64];	/* sent as Allow on a 405 when not empty */
 	int		 challenge;	/* send WWW-Authenticate: Bearer */
 	unsigned	 retry_after;	/* seconds, sent as Retry-After when not 0 */
 };

@@ -78,6 +78,10 @@ router_match(const char *base, const char *path, enum http_method method,
 				continue;
 			matched = 1;
 			if (routes[i].method == method) {
+				/* Rows of the path met before this one listed
+				 * their methods: a found route has no Allow. */
+				if (allowlen > 0)
+					allow[0] = '\0';
 				*route = &routes[i];
 				*param = p;
 				*param_len = plen;

@@ -38,7 +38,8 @@ enum route_match {
  * Matches path against the table under base ("" or "/api").  Literal
  * patterns win over patterns with "{id}", so /api-keys/verify is never taken
  * for an id.  On ROUTE_FOUND sets *route and the {id} span (param may be
- * empty); on ROUTE_NO_METHOD writes "GET, DELETE"-style text to allow.
+ * empty) and leaves allow empty; on ROUTE_NO_METHOD writes "GET, DELETE"-style
+ * text to allow.
  * Pure: no I/O.
  */
 enum route_match router_match(const char *base, const char *path,

@@ -10,8 +10,27 @@ import urllib.request
 import jsonschema
 import yaml
 
+
+
+class StrictLoader(yaml.SafeLoader):
+    """safe_load that refuses a mapping with a key twice, as strict parsers do
+    (PyYAML alone keeps the last one silently)."""
+
+
+def _strict_mapping(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _strict_mapping)
+
 BASE = sys.argv[1]
-DOC = yaml.safe_load(open(os.path.join(os.path.dirname(__file__), "..", "docs", "openapi.yaml")))
 ADMIN = os.environ["TEST_ADMIN"]
 count = 0
 failed = 0
@@ -26,6 +45,31 @@ def tap(ok, desc, why=""):
     if why:
         for line in str(why).splitlines()[:12]:
             print("#   " + line)
+
+
+def load_doc():
+    path = os.path.join(os.path.dirname(__file__), "..", "docs", "openapi.yaml")
+    try:
+        with open(path) as f:
+            doc = yaml.load(f, Loader=StrictLoader)
+    except yaml.YAMLError as e:
+        tap(False, "docs/openapi.yaml loads strictly (no key twice)", e)
+        print(f"1..{count}")
+        sys.exit(1)
+    tap(True, "docs/openapi.yaml loads strictly (no key twice)")
+    return doc
+
+
+def answers_everywhere(doc, *statuses):
+    """Answers the router gives on every route before any handler: each
+    operation lists them."""
+    for route, item in doc["paths"].items():
+        for method, op in item.items():
+            if method not in ("get", "post", "patch", "delete", "put"):
+                continue
+            missing = [s for s in statuses if s not in op["responses"]]
+            tap(not missing, f"{method.upper()} {route} lists {', '.join(statuses)}",
+                f"missing: {missing}" if missing else "")
 
 
 def schema_for(route, method, status):
@@ -78,6 +122,8 @@ def admin(*args):
     return subprocess.run([ADMIN, *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
+DOC = load_doc()
+answers_everywhere(DOC, "405", "413")
 uid = admin("user-add", f"openapi-{os.getpid()}@example.com")
 tok = admin("token-issue", uid)
 K = "/api/api-keys/{id}"

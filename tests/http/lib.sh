@@ -74,6 +74,19 @@ req() {
 	    { i = index($0, ":"); l[++n] = tolower(substr($0, 1, i - 1)) substr($0, i) }
 	    END { for (j = 1; j <= n; j++) print l[j] }' > "$TMP/hl"
 	keep_secrets "$TMP/b"
+	no_stray_allow "$method" "$path"
+}
+# Only a 405 lists the methods of its path (RFC 9110, 15.5.6): checked on
+# every answer of every case file, here where all of them pass.  A failure
+# only: the count of checks stays the case files' own.
+ALLOW_CHECKED=0
+no_stray_allow() {
+	local got
+	ALLOW_CHECKED=$((ALLOW_CHECKED + 1))
+	[ "$STATUS" = 405 ] && return 0
+	got=$(header Allow)
+	[ -z "$got" ] && return 0
+	not_ok "$1 $2: no Allow header outside a 405" "got Allow: $got on $(last_response)"
 }
 # header NAME: the value of every occurrence of a response header, one a line.
 header() {
@@ -211,5 +224,6 @@ generate() {
 # finish: the exit status of the case file (1 when a check failed).
 finish() {
 	[ $((PASSED + FAILED)) -gt 0 ] || not_ok "the file made no check"
+	diag "$ALLOW_CHECKED answers checked for a stray Allow header"
 	exit $((FAILED > 0))
 }

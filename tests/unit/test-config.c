@@ -35,6 +35,59 @@ clear_env(void)
 		unsetenv(names[i]);
 }
 
+/* The start-up warnings: settings that work, but not as a careful
+ * deployment means them.  Returns every line, joined by '|'. */
+static const char *
+warn_all(const struct config *c)
+{
+	static char all[1024];
+	char line[256];
+	unsigned i;
+
+	all[0] = '\0';
+	for (i = 0; config_warning(c, i, line, sizeof(line)) != NULL; i++)
+		snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s",
+		    i > 0 ? "|" : "", line);
+	return all;
+}
+
+static void
+warnings(void)
+{
+	struct config c;
+
+	config_defaults(&c);
+	ok(strstr(warn_all(&c), "APIKEYS_VERIFY_TOKEN is not set") != NULL,
+	    "verify open by default: said at start");
+	snprintf(c.verify_token, sizeof(c.verify_token), "t0ken");
+	is_str(warn_all(&c), "", "defaults with a verify token: nothing to say");
+	snprintf(c.db_host, sizeof(c.db_host), "db.example.com");
+	ok(strstr(warn_all(&c), "APIKEYS_DB_HOST=db.example.com") != NULL &&
+	    strstr(warn_all(&c), "without TLS") != NULL, "a remote host without TLS settings");
+	snprintf(c.db_socket, sizeof(c.db_socket), "/run/mysqld/mysqld.sock");
+	is_str(warn_all(&c), "", "the socket wins over the host: nothing to say");
+	c.db_socket[0] = '\0';
+	snprintf(c.db_ssl_ca, sizeof(c.db_ssl_ca), "/etc/ssl/ca.pem");
+	is_str(warn_all(&c), "", "a remote host with a CA: nothing to say");
+	c.db_ssl_ca[0] = '\0';
+	snprintf(c.db_ssl_cert, sizeof(c.db_ssl_cert), "/etc/ssl/client.pem");
+	is_str(warn_all(&c), "", "a remote host with a client certificate: TLS");
+	c.db_ssl_cert[0] = '\0';
+	snprintf(c.db_host, sizeof(c.db_host), "::1");
+	is_str(warn_all(&c), "", "::1 is local");
+	snprintf(c.db_host, sizeof(c.db_host), "127.0.0.1");
+	is_str(warn_all(&c), "", "127.0.0.1 is local");
+	snprintf(c.db_host, sizeof(c.db_host), "10.0.0.5");
+	ok(strstr(warn_all(&c), "APIKEYS_DB_HOST=10.0.0.5") != NULL, "10.0.0.5 is remote");
+	snprintf(c.db_host, sizeof(c.db_host), "localhost");
+	snprintf(c.db_ssl_key, sizeof(c.db_ssl_key), "/etc/ssl/client.key");
+	ok(strstr(warn_all(&c), "APIKEYS_DB_SSL_KEY is set without APIKEYS_DB_SSL_CERT") != NULL,
+	    "a client key without its certificate");
+	snprintf(c.db_ssl_cert, sizeof(c.db_ssl_cert), "/etc/ssl/client.pem");
+	is_str(warn_all(&c), "", "a client key with its certificate: nothing to say");
+	ok(strstr(warn_all(&c), "t0ken") == NULL, "no warning shows the verify token");
+}
+
 int
 main(void)
 {
@@ -178,5 +231,6 @@ main(void)
 	config_wipe(&c);
 	is_str(c.db_password, "", "wipe clears the password");
 	unlink(path);
+	warnings();
 	return tap_done();
 }

@@ -427,6 +427,21 @@ test_envelopes(void)
 	free(out);
 	response_clear(&r);
 
+	/* Only a 405 lists methods, whatever a caller left in allow. */
+	snprintf(r.allow, sizeof(r.allow), "GET");
+	response_error(&r, 409, "Conflict.");
+	out = render(&r);
+	ok(out && strstr(out, "Allow:") == NULL, "no Allow on a 409 even with allow set");
+	free(out);
+	response_clear(&r);
+	snprintf(r.allow, sizeof(r.allow), "GET, PATCH");
+	w = response_open(&r, 201, 1, "API key created successfully");
+	response_close(&r);
+	out = render(&r);
+	ok(out && strstr(out, "Allow:") == NULL, "no Allow on a 201 even with allow set");
+	free(out);
+	response_clear(&r);
+
 	w = response_open(&r, 200, 1, "API key generated successfully");
 	jw_key(w, "data");
 	jw_object_begin(w);

@@ -137,6 +137,10 @@ main(void)
 	is_int(m("/api", "/api/api-keys", METHOD_GET), ROUTE_FOUND, "GET lists");
 	is_int(m("/api", "/api/api-keys", METHOD_POST), ROUTE_FOUND, "POST creates");
 	ok(route != NULL && route->method == METHOD_POST, "create route chosen");
+	/* The GET row matched the path first: its method is not an Allow. */
+	is_str(allow, "", "no Allow text on a found route (create)");
+	is_int(m("/api", "/api/api-keys/17", METHOD_DELETE), ROUTE_FOUND, "DELETE found again");
+	is_str(allow, "", "no Allow text on a found route (revoke)");
 	is_int(m("/api", "/api/api-keys", METHOD_DELETE), ROUTE_NO_METHOD, "DELETE on the list");
 	is_str(allow, "GET, POST", "Allow for the list");
 	is_int(m("/api", "/api/api-keys/verify", METHOD_POST), ROUTE_FOUND, "POST verify");
