@@ -20,7 +20,7 @@
  *     TEXT       a string, terminated; NULL: ""
  *     JSON       a JSON text; NULL: "" (none); an empty text, which is no
  *                JSON, is read as "null" so that it never passes for NULL
- *     JSON_LIST  a JSON text; NULL: "[]"; an empty text as JSON's
+ *     JSON_LIST  a JSON text; NULL: "[]"; an empty text "null", as JSON's
  *     HASH       exactly DB_HASH_HEX characters; NULL or any other length: ""
  *   flag    the member that tells NULL apart from a value, if any:
  *     KEY_IF_NULL(m)  m is 1 when the column is NULL, else 0
@@ -33,7 +33,9 @@
  * Every member a read does not select is 0 (reads start from a zeroed
  * struct); every member it selects is set from its column on every row,
  * NULL or not, so nothing of one row is left over in the next.  A column
- * added later is one more line here (and in the schema).
+ * added later is one more line here (with its member in struct db_key, and
+ * a migration); tests/unit/test-key-row holds the real copy-out and the
+ * fake's read to it.
  */
 #define DB_KEY_ROW(X) \
 	X(KC_ID,        "id",                   id,             U64,       KEY_NO_FLAG,               HEAD)     \
