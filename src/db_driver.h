@@ -116,16 +116,21 @@ void db_bind_out_i64(MYSQL_BIND *b, long long *v, my_bool *null);
 void db_bind_out_time(MYSQL_BIND *b, MYSQL_TIME *t, my_bool *null);
 void db_bind_in_time(MYSQL_BIND *b, MYSQL_TIME *t, int64_t us);
 
-/* The columns of a key row (db_sql.h's SQL_KEY_COLUMNS, then verify's). */
-enum key_column { KC_ID, KC_USER, KC_NAME, KC_KEY, KC_HINT, KC_PERMS, KC_EXPIRES, KC_USED,
-	KC_REVOKED, KC_CREATED, KC_UPDATED,
-	KC_ENABLED, KC_RATE, KC_WINDOW, KC_REMAINING, KC_IPS, KC_ROTATED,
-	KC_HASH, KC_LIVE, KC_STALE, KC_BUCKET, KC__MAX };
+/* The columns of a key row, by place in its reads (db_key_row.h). */
+enum key_column { DB_KEY_ROW(KEY_ENUM) KC__MAX };
 
 enum key_bind_mode {
-	KEY_BIND_SHOW,		/* show's eleven columns (KC_ID..KC_UPDATED) */
-	KEY_BIND_SETTINGS,	/* ... then the settings (..KC_ROTATED) */
-	KEY_BIND_VERIFY		/* ... then verify's (..KC_BUCKET) */
+	KEY_BIND_SHOW = KEY_READ_SHOW,		/* show's columns (the join's) */
+	KEY_BIND_SETTINGS = KEY_READ_SETTINGS,	/* ... then the settings */
+	KEY_BIND_VERIFY = KEY_READ_VERIFY	/* ... then verify's */
+};
+
+/* A fetched column of a type that is not fetched into its member. */
+union key_cell {
+	uint64_t	u;
+	long long	i;
+	int		n;
+	MYSQL_TIME	t;
 };
 
 /* Result buffers of one key row, bound into res (which may follow other
@@ -133,17 +138,17 @@ enum key_bind_mode {
 struct key_binds {
 	MYSQL_BIND		 own[KC__MAX];
 	MYSQL_BIND		*res;
-	MYSQL_TIME		 t[5];
+	union key_cell		 cell[KC__MAX];
 	my_bool			 null[KC__MAX];
 	unsigned long		 len[KC__MAX];
-	long long		 num[5];
-	int			 enabled;
 	enum key_bind_mode	 mode;
 	struct db_key		*k;
 };
 
-/* Binds the columns of mode to k (zeroed); db_key_finish completes k after
- * a fetch (strings terminated, times converted).  Cannot fail. */
+/* Binds the columns of mode to k (zeroed); db_key_finish sets every member
+ * of those columns from the row just fetched, NULL or not (strings
+ * terminated, times converted), so one binding serves row after row.
+ * Cannot fail. */
 void db_key_bind(struct key_binds *, MYSQL_BIND *res, struct db_key *, enum key_bind_mode);
 void db_key_finish(struct key_binds *);
 

@@ -1,6 +1,7 @@
 /* db_keys.c: the statement catalogue: tokens and keys, their transactions and the mapping of their rows. */
 #include "ac-config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "db_driver.h"
@@ -66,92 +67,108 @@ db_token_touch(struct db *db, uint64_t id)
 
 /* ------------------------------------------------------------ keys */
 
+/* How each type of db_key_row.h is bound: column c, into member m of k or
+ * into the column's cell. */
+#define BIND_U64(c, m)		bind_u64(b, c)
+#define BIND_I64(c, m)		db_bind_out_i64(&b->res[c], &b->cell[c].i, &b->null[c])
+#define BIND_UINT		BIND_I64
+#define BIND_FLAG(c, m)		db_bind_out_int(&b->res[c], &b->cell[c].n, &b->null[c])
+#define BIND_OFF		BIND_FLAG
+#define BIND_TIME(c, m)		db_bind_out_time(&b->res[c], &b->cell[c].t, &b->null[c])
+#define BIND_TEXT(c, m)		db_bind_out_str(&b->res[c], k->m, sizeof(k->m) - 1, \
+	&b->len[c], &b->null[c])
+#define BIND_JSON		BIND_TEXT
+#define BIND_JSON_LIST		BIND_TEXT
+/* A whole buffer, so that a longer value is a wrong length, not a
+ * truncation (which fails the fetch). */
+#define BIND_HASH(c, m)		db_bind_out_str(&b->res[c], k->m, sizeof(k->m), \
+	&b->len[c], &b->null[c])
+
+/* ... and how each sets its member from the fetched row: every byte of
+ * it, whether the column is NULL or not. */
+#define FINISH_U64(c, m)	k->m = b->null[c] ? 0 : b->cell[c].u
+#define FINISH_I64(c, m)	k->m = b->null[c] ? 0 : b->cell[c].i
+#define FINISH_UINT(c, m)	k->m = !b->null[c] && b->cell[c].i > 0 && \
+	b->cell[c].i <= UINT32_MAX ? (unsigned)b->cell[c].i : 0
+#define FINISH_FLAG(c, m)	k->m = !b->null[c] && b->cell[c].n != 0
+#define FINISH_OFF(c, m)	k->m = !b->null[c] && b->cell[c].n == 0
+#define FINISH_TIME(c, m)	k->m = db_time_us(&b->cell[c].t, b->null[c])
+#define FINISH_TEXT(c, m)	text_finish(k->m, sizeof(k->m), b, c, "", "")
+#define FINISH_JSON(c, m)	text_finish(k->m, sizeof(k->m), b, c, "", "null")
+#define FINISH_JSON_LIST(c, m)	text_finish(k->m, sizeof(k->m), b, c, "[]", "null")
+#define FINISH_HASH(c, m)	hash_finish(k->m, sizeof(k->m), b, c)
+
+static void
+bind_u64(struct key_binds *b, enum key_column i)
+{
+	db_bind_u64(&b->res[i], &b->cell[i].u);
+	b->res[i].is_null = &b->null[i];
+}
+
+/* A fetched string column: if_null for NULL, if_empty for an empty text,
+ * else the text; the rest of the buffer zeroed. */
+static void
+text_finish(char *dst, size_t size, const struct key_binds *b, enum key_column i,
+    const char *if_null, const char *if_empty)
+{
+	size_t len = b->null[i] ? 0 : b->len[i];
+
+	if (len >= size)
+		len = size - 1;		/* cannot happen: a longer value fails the fetch */
+	if (b->null[i] || len == 0)
+		len = (size_t)snprintf(dst, size, "%s", b->null[i] ? if_null : if_empty);
+	memset(dst + len, 0, size - len);
+}
+
+static void
+hash_finish(char *dst, size_t size, const struct key_binds *b, enum key_column i)
+{
+	size_t len = !b->null[i] && b->len[i] == DB_HASH_HEX ? DB_HASH_HEX : 0;
+
+	memset(dst + len, 0, size - len);
+}
+
 void
 db_key_bind(struct key_binds *b, MYSQL_BIND *res, struct db_key *k, enum key_bind_mode mode)
 {
-	int i;
-
 	memset(b, 0, sizeof(*b));
 	memset(k, 0, sizeof(*k));
 	b->k = k;
 	b->mode = mode;
 	b->res = res != NULL ? res : b->own;
-	db_bind_u64(&b->res[KC_ID], &k->id);
-	b->res[KC_ID].is_null = &b->null[KC_ID];	/* NULL: no such key (join) */
-	db_bind_u64(&b->res[KC_USER], &k->user_id);
-	db_bind_out_str(&b->res[KC_NAME], k->name, sizeof(k->name) - 1,
-	    &b->len[KC_NAME], &b->null[KC_NAME]);
-	db_bind_out_str(&b->res[KC_KEY], k->key, sizeof(k->key) - 1,
-	    &b->len[KC_KEY], &b->null[KC_KEY]);
-	db_bind_out_str(&b->res[KC_HINT], k->secret_hint, sizeof(k->secret_hint) - 1,
-	    &b->len[KC_HINT], &b->null[KC_HINT]);
-	db_bind_out_str(&b->res[KC_PERMS], k->permissions, sizeof(k->permissions) - 1,
-	    &b->len[KC_PERMS], &b->null[KC_PERMS]);
-	for (i = 0; i < 5; i++)
-		db_bind_out_time(&b->res[KC_EXPIRES + i], &b->t[i], &b->null[KC_EXPIRES + i]);
-	if (mode == KEY_BIND_SHOW)
-		return;
-	db_bind_out_int(&b->res[KC_ENABLED], &b->enabled, &b->null[KC_ENABLED]);
-	db_bind_out_i64(&b->res[KC_RATE], &b->num[0], &b->null[KC_RATE]);
-	db_bind_out_i64(&b->res[KC_WINDOW], &b->num[1], &b->null[KC_WINDOW]);
-	db_bind_out_i64(&b->res[KC_REMAINING], &b->num[2], &b->null[KC_REMAINING]);
-	db_bind_out_str(&b->res[KC_IPS], k->allowed_ips, sizeof(k->allowed_ips) - 1,
-	    &b->len[KC_IPS], &b->null[KC_IPS]);
-	db_bind_out_i64(&b->res[KC_ROTATED], &b->num[3], &b->null[KC_ROTATED]);
-	if (mode == KEY_BIND_SETTINGS)
-		return;
-	db_bind_out_str(&b->res[KC_HASH], k->secret_hash, sizeof(k->secret_hash),
-	    &b->len[KC_HASH], &b->null[KC_HASH]);
-	db_bind_out_int(&b->res[KC_LIVE], &k->live, &b->null[KC_LIVE]);
-	db_bind_out_int(&b->res[KC_STALE], &k->stale, &b->null[KC_STALE]);
-	db_bind_out_i64(&b->res[KC_BUCKET], &b->num[4], &b->null[KC_BUCKET]);
+#define BIND(index, column, member, type, flag, read) \
+	if ((int)mode >= (int)KEY_READ_##read) \
+		BIND_##type(index, member);
+	DB_KEY_ROW(BIND)
+#undef BIND
 }
 
 void
 db_key_finish(struct key_binds *b)
 {
 	struct db_key *k = b->k;
+	int null;
 
-	k->name[b->null[KC_NAME] ? 0 : b->len[KC_NAME]] = '\0';
-	k->name_null = b->null[KC_NAME];
-	k->key[b->null[KC_KEY] ? 0 : b->len[KC_KEY]] = '\0';
-	k->secret_hint[b->null[KC_HINT] ? 0 : b->len[KC_HINT]] = '\0';
-	if (b->null[KC_PERMS])
-		strcpy(k->permissions, "[]");
-	else
-		k->permissions[b->len[KC_PERMS]] = '\0';
-	k->expires_at = db_time_us(&b->t[0], b->null[KC_EXPIRES]);
-	k->last_used_at = db_time_us(&b->t[1], b->null[KC_USED]);
-	k->revoked_at = db_time_us(&b->t[2], b->null[KC_REVOKED]);
-	k->created_at = db_time_us(&b->t[3], b->null[KC_CREATED]);
-	k->updated_at = db_time_us(&b->t[4], b->null[KC_UPDATED]);
-	if (b->mode != KEY_BIND_SHOW) {
-		k->disabled = !b->null[KC_ENABLED] && b->enabled == 0;
-		/* A limit needs both columns; anything out of range is none. */
-		if (!b->null[KC_RATE] && !b->null[KC_WINDOW] && b->num[0] > 0 &&
-		    b->num[0] <= UINT32_MAX && b->num[1] > 0 && b->num[1] <= UINT32_MAX) {
-			k->rate_limit = (unsigned)b->num[0];
-			k->rate_window = (unsigned)b->num[1];
-		}
-		k->has_remaining = !b->null[KC_REMAINING];
-		k->remaining_uses = b->num[2] > 0 ? (uint64_t)b->num[2] : 0;
-		k->allowed_ips[b->null[KC_IPS] ? 0 : b->len[KC_IPS]] = '\0';
-		k->rotated_to = !b->null[KC_ROTATED] && b->num[3] > 0 ? (uint64_t)b->num[3] : 0;
+#define KEY_FLAG(m, when_null)	k->m = null ? when_null : !when_null;
+#define FINISH(index, column, member, type, flag, read) \
+	if ((int)b->mode >= (int)KEY_READ_##read) { \
+		null = b->null[index]; \
+		FINISH_##type(index, member); \
+		flag \
 	}
-	if (b->mode == KEY_BIND_VERIFY) {
-		if (b->null[KC_HASH] || b->len[KC_HASH] != DB_HASH_HEX)
-			k->secret_hash[0] = '\0';
-		else
-			k->secret_hash[DB_HASH_HEX] = '\0';
-		k->bucket_micro = b->null[KC_BUCKET] ? 0 : b->num[4];
-	}
+	DB_KEY_ROW(FINISH)
+#undef FINISH
+#undef KEY_FLAG
+	/* A limit needs both columns. */
+	if (k->rate_limit == 0 || k->rate_window == 0)
+		k->rate_limit = k->rate_window = 0;
 }
 
 enum db_status
 db_token_with_key(struct db *db, uint64_t token_id, const char *hash, uint64_t key_id,
     struct db_token *t, struct db_key *k, int *key_found)
 {
-	MYSQL_BIND p[2], res[TOKEN_COLUMNS + 11];
+	MYSQL_BIND p[2], res[TOKEN_COLUMNS + KEY_COLUMNS_SHOW];
 	struct key_binds b;
 	enum db_status rc;
 

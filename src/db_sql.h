@@ -2,6 +2,8 @@
 #ifndef APIKEYS_DB_SQL_H
 #define APIKEYS_DB_SQL_H
 
+#include "db_key_row.h"
+
 /* Sanctum's rules for a usable token: a user's, not expired, user present.
  * The type is compared byte for byte (BINARY), as PHP compares class names:
  * the column's collation would also match "app\\models\\user" or a trailing
@@ -25,18 +27,13 @@
 	"AND (t.expires_at IS NULL OR t.expires_at > NOW()) "
 
 /* The token and the caller's key in one round trip (show): the key columns
- * are NULL when the key is missing or another user's. */
-#define SQL_TOKEN_KEY_SELECT SQL_TOKEN_SELECT ", k.id, k.user_id, k.name, k.`key`, " \
-	"k.secret_hint, k.permissions, k.expires_at, k.last_used_at, k.revoked_at, " \
-	"k.created_at, k.updated_at" SQL_TOKEN_FROM \
+ * (show's, db_key_row.h) are NULL when the key is missing or another user's. */
+#define SQL_TOKEN_KEY_SELECT SQL_TOKEN_SELECT DB_KEY_SQL_JOIN SQL_TOKEN_FROM \
 	"LEFT JOIN api_keys k ON k.id = ? AND k.user_id = t.tokenable_id "
 
-/* The columns of struct db_key, in the order the catalogue binds them:
- * show's eleven, then the key's settings. */
-#define SQL_KEY_COLUMNS \
-	"SELECT id, user_id, name, `key`, secret_hint, permissions, expires_at, " \
-	"last_used_at, revoked_at, created_at, updated_at, " \
-	"enabled, rate_limit, rate_window, remaining_uses, allowed_ips, rotated_to "
+/* The columns of struct db_key (db_key_row.h): show's, then the key's
+ * settings. */
+#define SQL_KEY_COLUMNS		"SELECT " DB_KEY_SQL_SETTINGS " "
 
 /* The uses in a key's token bucket now: full when never spent (NULL), else
  * what was left at bucket_at plus the refill since (limit per window,
@@ -47,6 +44,11 @@
 	"bucket_at, NOW(6))) * rate_limit / (rate_window * 1e6)))"
 
 #define SQL_RECENTLY_USED "last_used_at IS NULL OR last_used_at < NOW() - INTERVAL 60 SECOND"
+/* Verify's columns of a key (db_key_row.h): usable now, and the uses in its
+ * bucket in millionths (0 without a limit). */
+#define SQL_KEY_LIVE "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > NOW(6))"
+#define SQL_KEY_BUCKET_MICRO \
+	"IF(rate_limit IS NULL OR rate_window IS NULL, 0, FLOOR(" SQL_BUCKET_LEVEL " * 1e6))"
 
 #define SQL_TOKEN_BY_ID		SQL_TOKEN_SELECT SQL_TOKEN_FROM SQL_TOKEN_WHERE "AND t.id = ?"
 #define SQL_TOKEN_BY_HASH	SQL_TOKEN_SELECT SQL_TOKEN_FROM SQL_TOKEN_WHERE "AND t.token = ?"
@@ -77,10 +79,7 @@
 	"UPDATE api_keys SET revoked_at = NOW(), updated_at = NOW() " \
 	"WHERE id = ? AND user_id = ? AND revoked_at IS NULL"
 #define SQL_KEY_REVOKED_AT	"SELECT revoked_at FROM api_keys WHERE id = ? AND user_id = ?"
-#define SQL_KEY_BY_VALUE	SQL_KEY_COLUMNS ", secret_hash, " \
-	"revoked_at IS NULL AND (expires_at IS NULL OR expires_at > NOW(6)), " \
-	SQL_RECENTLY_USED ", IF(rate_limit IS NULL OR rate_window IS NULL, 0, " \
-	"FLOOR(" SQL_BUCKET_LEVEL " * 1e6)) FROM api_keys WHERE `key` = ?"
+#define SQL_KEY_BY_VALUE	"SELECT " DB_KEY_SQL_VERIFY " FROM api_keys WHERE `key` = ?"
 #define SQL_KEY_TOUCH \
 	"UPDATE api_keys SET last_used_at = NOW() WHERE id = ? AND (" SQL_RECENTLY_USED ")"
 

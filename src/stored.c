@@ -83,30 +83,33 @@ validate_stored_write(struct jw *w, const char *text)
 	json_decref(v);
 }
 
-void
+int
 validate_stored_set(const char *text, struct valid_set *out)
 {
 	json_t *v, *item;
 	size_t i;
+	int rc = -1;
 
 	out->n = 0;
 	out->present = 0;
 	if (text == NULL || text[0] == '\0' || strcmp(text, "[]") == 0)
-		return;
+		return 0;
 	v = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
 	if (json_is_array(v)) {
 		out->present = 1;
+		rc = json_array_size(v) < VALID_SET_MAX ? (int)json_array_size(v) : VALID_SET_MAX;
 		json_array_foreach(v, i, item) {
 			size_t len = json_is_string(item) ? json_string_length(item) : 0;
 
-			if (out->n >= VALID_SET_MAX)
-				break;
-			if (json_is_string(item) && len <= VALID_ITEM_MAX &&
+			if (!json_is_string(item))
+				rc = -1;
+			else if (out->n < VALID_SET_MAX && len <= VALID_ITEM_MAX &&
 			    memchr(json_string_value(item), '\0', len) == NULL)
 				memcpy(out->item[out->n++], json_string_value(item), len + 1);
 		}
 	}
 	json_decref(v);
+	return rc;
 }
 
 void

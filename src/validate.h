@@ -159,10 +159,11 @@ void validate_stored_write(struct jw *, const char *text);
  * Reads a JSON array of strings stored in the database (a key's
  * permissions or allowed_ips) into out, in order; items that are not
  * strings of at most VALID_ITEM_MAX bytes, and items past VALID_SET_MAX,
- * are left out.  Text that is not a JSON array gives an empty set.  Cannot
- * fail.
+ * are left out.  Text that is not a JSON array gives an empty set.
+ * Returns the array's length (at most VALID_SET_MAX; 0 for NULL, "" and
+ * "[]"), or -1 when the text is not a JSON array of strings.
  */
-void validate_stored_set(const char *text, struct valid_set *out);
+int validate_stored_set(const char *text, struct valid_set *out);
 
 /*
  * Writes a JSON object stored in the database (an event's details) through

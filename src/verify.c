@@ -66,18 +66,19 @@ settings_errors(struct valid_errors *errs)
 	return n;
 }
 
-/* 1 if the key's allowlist (stored JSON text; "" for none) lets ip in. */
+/* 1 if the key's allowlist (stored JSON text; "" for none) lets ip in;
+ * one that is not a JSON array of strings lets nobody in. */
 static int
 address_allowed(const char *stored, const struct valid_ip *ip)
 {
 	struct valid_set ranges;
 	struct ipnet net;
 	unsigned i;
+	int n = validate_stored_set(stored, &ranges);
 
-	validate_stored_set(stored, &ranges);
-	if (ranges.n == 0)
+	if (n == 0)
 		return 1;	/* no restriction ([] is none too) */
-	if (!ip->present)
+	if (n < 0 || !ip->present)
 		return 0;
 	for (i = 0; i < ranges.n; i++)
 		if (ipnet_parse(ranges.item[i], strlen(ranges.item[i]), 1, &net) == 0 &&
@@ -87,7 +88,8 @@ address_allowed(const char *stored, const struct valid_ip *ip)
 }
 
 /* Answers 403 with the requested permissions the key lacks, in the order
- * requested; returns 0 (answering nothing) when it has them all. */
+ * requested (all of them when its permissions are not a JSON array of
+ * strings); returns 0 (answering nothing) when it has them all. */
 static int
 permissions_lacking(const char *stored, const struct valid_set *want, struct response *res)
 {
@@ -97,7 +99,8 @@ permissions_lacking(const char *stored, const struct valid_set *want, struct res
 
 	if (want->n == 0)
 		return 0;
-	validate_stored_set(stored, &have);
+	if (validate_stored_set(stored, &have) < 0)
+		have.n = 0;
 	for (i = 0; i < want->n; i++) {
 		for (j = 0; j < have.n && strcmp(have.item[j], want->item[i]) != 0; j++)
 			;

@@ -269,7 +269,11 @@ fake_db_rotated_to(uint64_t id)
 void
 fake_db_set_rotated(uint64_t id, uint64_t to)
 {
+	struct db_key *row = fake_db_key(id);
 	size_t i;
+
+	if (row != NULL)
+		row->rotated_to = to;
 
 	for (i = 0; i < nrotations; i++)
 		if (rotations[i].id == id) {
@@ -380,15 +384,6 @@ key_live(const struct db_key *k)
 	    (k->expires_at == DB_TIME_NULL || k->expires_at > now());
 }
 
-/* A row as the queries without the secret return it. */
-static void
-key_public(const struct db_key *row, struct db_key *k)
-{
-	*k = *row;
-	k->secret_hash[0] = '\0';
-	k->live = 0;
-	k->stale = 0;
-}
 
 struct db *
 db_open(const struct config *cfg, int flags)
@@ -469,7 +464,7 @@ db_token_with_key(struct db *db, uint64_t token_id, const char *hash, uint64_t k
 	/* The join: only a key of the token's user, whatever the token's
 	 * plaintext (auth compares the hash afterwards). */
 	if (key_id != 0 && (row = fake_db_key(key_id)) != NULL && row->user_id == t->user_id) {
-		key_public(row, k);
+		fake_db_row_read(row, k, KEY_READ_SHOW);
 		*key_found = 1;
 	}
 	return DB_OK;
@@ -591,7 +586,7 @@ db_keys_list(struct db *db, uint64_t user_id, unsigned limit, db_key_cb *cb, voi
 			order[j - 1] = tmp;
 		}
 	for (i = 0; i < n && i < limit; i++) {
-		key_public(order[i], &k);
+		fake_db_row_read(order[i], &k, KEY_READ_SETTINGS);
 		if (cb(ctx, &k) != 0)
 			return DB_ERROR;	/* as the driver: a stopped fetch failed */
 	}
@@ -724,7 +719,7 @@ db_key_update(struct db *db, uint64_t id, uint64_t user_id, const struct db_acto
 		return rc;
 	if ((row = fake_db_key(id)) == NULL || row->user_id != user_id)
 		return DB_NOT_FOUND;
-	key_public(row, out);
+	fake_db_row_read(row, out, KEY_READ_SETTINGS);
 	if (row->revoked_at != DB_TIME_NULL) {
 		*revoked = 1;
 		return DB_OK;
@@ -737,8 +732,7 @@ db_key_update(struct db *db, uint64_t id, uint64_t user_id, const struct db_acto
 		buckets[bucket_slot(id)].tokens = -1;
 	memcpy(next.secret_hash, row->secret_hash, sizeof(next.secret_hash));
 	*row = next;
-	*out = next;
-	out->secret_hash[0] = '\0';
+	fake_db_row_read(row, out, KEY_READ_SETTINGS);
 	event_add(id, user_id, "updated", actor, details);
 	return DB_OK;
 }
@@ -841,7 +835,7 @@ db_key_by_value(struct db *db, const char *key, struct db_key *k)
 			row = &keys[i];
 	if (row == NULL)
 		return DB_NOT_FOUND;
-	*k = *row;
+	fake_db_row_read(row, k, KEY_READ_VERIFY);
 	k->live = key_live(row);
 	k->stale = row->last_used_at == DB_TIME_NULL || now() - row->last_used_at >= 60 * TIME_US;
 	k->bucket_micro = row->rate_limit != 0 ? (int64_t)(bucket_level(row) * 1e6) : 0;

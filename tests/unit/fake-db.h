@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "db_key_row.h"
 
 /*
  * fake-db.c defines every function of db.h, so a test program that links
@@ -88,8 +89,16 @@ void fake_db_log_clear(void);
 size_t fake_db_event_count(void);
 const char *fake_db_event_line(size_t i);
 
-/* The key a rotation pointed key id at (0: none), and setting it, as an
- * earlier rotation would have. */
+/*
+ * A stored row as a read of the real catalogue returns it (fake-row.c):
+ * only the members of read's columns (db_key_row.h), with their flags;
+ * every other member zero.  Verify's computed columns (live, stale,
+ * bucket_micro) are copied as stored: the caller computes them.
+ */
+void fake_db_row_read(const struct db_key *row, struct db_key *k, enum key_read read);
+
+/* The key a rotation pointed key id at (0: none), and setting it (in the
+ * row too), as an earlier rotation would have. */
 uint64_t fake_db_rotated_to(uint64_t id);
 void fake_db_set_rotated(uint64_t id, uint64_t to);
 
