@@ -335,7 +335,7 @@ validate_body(const char *body, size_t len, const struct field_rule *rules,
 	root = jr_parse(&doc, body, len);
 	if (root == NULL || root->type != JR_OBJECT) {
 		jr_free(&doc);
-		return VALID_NOT_OBJECT;
+		return doc.too_complex ? VALID_TOO_COMPLEX : VALID_NOT_OBJECT;
 	}
 	for (i = 0; i < nrules; i++) {
 		const struct field_rule *r = &rules[i];

@@ -15,6 +15,7 @@
 enum valid_result {
 	VALID_OK = 0,
 	VALID_NOT_OBJECT,	/* 400: empty, invalid, not an object, duplicate member */
+	VALID_TOO_COMPLEX,	/* 400: an object of over 64 members, or over 32 levels */
 	VALID_INVALID,		/* 422: the errors hold every failed rule */
 	VALID_NOMEM
 };
