@@ -41,7 +41,7 @@ def main():
     base, token, key_id, bodies, expected = sys.argv[1:6]
     url = urllib.parse.urlsplit(base)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
-    counts, diffs = {}, {}
+    counts, diffs, kinds = {}, {}, {}
     with open(bodies, encoding="utf-8") as fb, open(expected, encoding="utf-8") as fe:
         for n, (line, want_line) in enumerate(zip(fb, fe)):
             item, want = json.loads(line), json.loads(want_line)
@@ -66,6 +66,7 @@ def main():
             if got["status"] == "pass":
                 got["http"] = resp.status
             counts[ep] = counts.get(ep, 0) + 1
+            kinds[want["status"]] = kinds.get(want["status"], 0) + 1
             if {k: v for k, v in got.items() if k != "http"} != want:
                 diffs.setdefault(ep, []).append((n, item["body"], want, got))
     total = sum(counts.values())
@@ -81,6 +82,8 @@ def main():
     print("# %d bodies compared (%s), %d differences" % (
         total, ", ".join("%s %d" % (e, counts.get(e, 0)) for e in ROUTES),
         sum(len(d) for d in diffs.values())))
+    print("# Laravel's answers: %d 422, %d 400, %d passed validation" % (
+        kinds.get("422", 0), kinds.get("400", 0), kinds.get("pass", 0)))
     return 0
 
 

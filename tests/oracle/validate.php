@@ -213,14 +213,15 @@ function rules(string $ep, array &$data): array
     }
 }
 
-// Levels (the root is one) and the largest object's members.
+// Levels of arrays and objects (the root is one) and the largest
+// object's members.
 function complexity($v, int $depth, int &$levels, int &$members): void
 {
-    $levels = max($levels, $depth);
     if ($v instanceof stdClass) {
         $members = max($members, count(get_object_vars($v)));
     }
     if (is_array($v) || $v instanceof stdClass) {
+        $levels = max($levels, $depth);
         foreach ($v as $item) {
             complexity($item, $depth + 1, $levels, $members);
         }
