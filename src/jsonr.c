@@ -9,10 +9,15 @@
 
 #include "crypto.h"
 #include "jsonr.h"
+#include "siphash.h"
 #include "utf8.h"
 
 #define BLOCK_MIN	16384
-#define DEPTH_MAX	2048	/* as jansson's decoder */
+#define SLOTS		(JR_MEMBERS_MAX * 2)	/* of the duplicate check's table */
+
+/* The key of the member-name hash: random per process (jr_init). */
+static unsigned char hash_key[SIPHASH_KEY_LEN];
+static int hash_seeded;
 
 struct jr_block {
 	struct jr_block	*prev;
@@ -293,45 +298,63 @@ literal(struct parser *ps, const char *word, size_t n)
 	return 0;
 }
 
-/* 1 if two members of an object have the same (decoded) name. */
-static int
-has_duplicate(struct jr_value *first, size_t n)
+int
+jr_init(void)
 {
-	struct jr_value *a, *b, **slot;
-	size_t size = 16, i, k;
-	unsigned h;
-	int dup = 0;
+	unsigned char key[SIPHASH_KEY_LEN];
 
-	if (n <= 16) {
+	if (crypto_random_bytes(key, sizeof(key)) != 0)
+		return -1;
+	jr_seed(key);
+	crypto_wipe(key, sizeof(key));
+	return 0;
+}
+
+void
+jr_seed(const unsigned char key[SIPHASH_KEY_LEN])
+{
+	memcpy(hash_key, key, sizeof(hash_key));
+	hash_seeded = 1;
+}
+
+static int
+same_name(const struct jr_value *a, const struct jr_value *b)
+{
+	return a->key_len == b->key_len && memcmp(a->key, b->key, a->key_len) == 0;
+}
+
+/* 1 if two of the n (at most JR_MEMBERS_MAX) members of an object have the
+ * same (decoded) name: a table under a keyed hash, so that the names cannot
+ * be chosen to collide.  Cannot fail. */
+static int
+has_duplicate(struct jr_doc *doc, const struct jr_value *first, size_t n)
+{
+	const struct jr_value *a, *b, *slot[SLOTS];
+	size_t i;
+
+	if (n <= 8) {
 		for (a = first; a != NULL; a = a->next)
-			for (b = a->next; b != NULL; b = b->next)
-				if (a->key_len == b->key_len && memcmp(a->key, b->key, a->key_len) == 0)
+			for (b = a->next; b != NULL; b = b->next, doc->probes++)
+				if (same_name(a, b))
 					return 1;
 		return 0;
 	}
-	while (size < n * 2)
-		size *= 2;
-	if ((slot = calloc(size, sizeof(*slot))) == NULL)
-		return 1;	/* refused: the caller answers as for a bad body */
-	for (a = first; a != NULL && !dup; a = a->next) {
-		for (h = 2166136261u, k = 0; k < a->key_len; k++)
-			h = (h ^ (unsigned char)a->key[k]) * 16777619u;
-		for (i = h & (size - 1); slot[i] != NULL; i = (i + 1) & (size - 1))
-			if (slot[i]->key_len == a->key_len &&
-			    memcmp(slot[i]->key, a->key, a->key_len) == 0) {
-				dup = 1;
-				break;
-			}
+	memset(slot, 0, sizeof(slot));
+	for (a = first; a != NULL; a = a->next) {
+		for (i = siphash24(hash_key, a->key, a->key_len) & (SLOTS - 1); slot[i] != NULL;
+		    i = (i + 1) & (SLOTS - 1), doc->probes++)
+			if (same_name(slot[i], a))
+				return 1;
 		slot[i] = a;
 	}
-	free(slot);
-	return dup;
+	return 0;
 }
 
 static struct jr_value *parse_value(struct parser *, int depth);
 
 /* An array or object at ps->p; items past JR_ITEMS_KEPT are checked, counted
- * and dropped (an object keeps every member, for the duplicate check). */
+ * and dropped (an object keeps every member, at most JR_MEMBERS_MAX, for
+ * the duplicate check). */
 static int
 parse_container(struct parser *ps, struct jr_value *v, int depth)
 {
@@ -362,6 +385,10 @@ parse_container(struct parser *ps, struct jr_value *v, int depth)
 			if (ps->p >= ps->end || *ps->p++ != ':')
 				return -1;
 		}
+		if (object && v->len == JR_MEMBERS_MAX) {
+			ps->doc->too_complex = 1;
+			return -1;
+		}
 		m = mark_get(ps->doc);
 		if ((item = parse_value(ps, depth + 1)) == NULL)
 			return -1;
@@ -384,7 +411,7 @@ parse_container(struct parser *ps, struct jr_value *v, int depth)
 			return -1;
 		break;
 	}
-	return object && has_duplicate(v->first, v->len) ? -1 : 0;
+	return object && has_duplicate(ps->doc, v->first, v->len) ? -1 : 0;
 }
 
 static struct jr_value *
@@ -393,9 +420,11 @@ parse_value(struct parser *ps, int depth)
 	struct jr_value *v;
 	int rc = -1;
 
-	if (depth > DEPTH_MAX)
-		return NULL;
 	skip_ws(ps);
+	if (ps->p < ps->end && (*ps->p == '{' || *ps->p == '[') && depth > JR_DEPTH_MAX) {
+		ps->doc->too_complex = 1;
+		return NULL;
+	}
 	if (ps->p >= ps->end || (v = take(ps->doc, sizeof(*v))) == NULL)
 		return NULL;
 	memset(v, 0, sizeof(*v));
@@ -433,6 +462,9 @@ jr_parse(struct jr_doc *doc, const char *text, size_t len)
 	struct parser ps = { doc, text, text + len, 0 };
 	struct jr_value *root;
 
+	if (!hash_seeded)
+		(void)jr_init();
+	doc->too_complex = 0;
 	skip_ws(&ps);
 	if (ps.p >= ps.end || (*ps.p != '{' && *ps.p != '['))
 		return NULL;

@@ -17,6 +17,7 @@
 #define MSG_CREATED		"API key created successfully"
 #define MSG_CREATE_FAILED	"An error occurred while creating the API key."
 #define MSG_NOT_OBJECT		"The request body must be a JSON object."
+#define MSG_TOO_COMPLEX		"The request body is too complex."
 #define MSG_INVALID		"The given data was invalid."
 #define MSG_LIMIT		"API key limit reached."
 #define MSG_LISTED		"API keys fetched successfully"
@@ -177,6 +178,9 @@ keys_body_refused(enum valid_result vr, const struct valid_errors *errs,
 		return 0;
 	case VALID_NOT_OBJECT:
 		response_error(res, 400, MSG_NOT_OBJECT);
+		break;
+	case VALID_TOO_COMPLEX:
+		response_error(res, 400, MSG_TOO_COMPLEX);
 		break;
 	case VALID_INVALID:
 		w = response_open(res, 422, 0, MSG_INVALID);

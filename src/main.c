@@ -14,6 +14,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "jsonr.h"
 #include "log.h"
 #include "request.h"
 #include "response.h"
@@ -145,6 +146,10 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	validate_library_init();
+	if (jr_init() != 0) {
+		log_error("refusing to start: no random seed for the body reader");
+		return 1;
+	}
 	/* libfcgi allocates and frees two 8 KiB stream buffers per request, and
 	 * glibc consolidates every fast bin before each allocation that large
 	 * (3% of a show's CPU samples).  Without fast bins the small blocks

@@ -120,25 +120,30 @@ item_valid(const struct field_rule *r, const struct jr_value *item)
 	return 1;
 }
 
-/* FNV-1a of an item, for the duplicate check. */
+/* FNV-1a of an item, for the duplicate check (at most JR_ITEMS_KEPT items:
+ * the cost is bounded whatever the hash). */
 static unsigned
-item_hash(const char *s)
+item_hash(const char *s, size_t len)
 {
 	unsigned h = 2166136261u;
+	size_t i;
 
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
 	return h;
 }
 
 /* The list kinds: a set (distinct items of allowed bytes), an address list,
- * and verify's loose list (any failure is "must be an array"). */
+ * and verify's loose list (any failure is "must be an array").  Over the
+ * cap, the field fails and the items the reader kept (the first
+ * JR_ITEMS_KEPT) are still checked and reported, as Laravel reports every
+ * item; those past them cost nothing. */
 static void
 check_string_set(const struct field_rule *r, const struct jr_value *v, struct valid_set *dst,
     struct valid_errors *items, struct valid_errors *errs)
 {
 	/* Open addressing over the items seen so far: linear in the items. */
-	unsigned char slot[VALID_SET_MAX * 2];
+	const struct jr_value *slot[JR_ITEMS_KEPT * 2];
 	char key[64];
 	size_t i, n, max = r->max < VALID_SET_MAX ? r->max : VALID_SET_MAX;
 	unsigned h, ok = 1;
@@ -155,15 +160,12 @@ check_string_set(const struct field_rule *r, const struct jr_value *v, struct va
 		return;
 	}
 	if (n > max) {
-		/* Stop at the cap: the items of an oversized list cost nothing. */
 		add_error(errs, r->member, "The %s field must not have more than %u items.",
 		    r->label, r->max);
-		return;
+		ok = 0;
 	}
 	memset(slot, 0, sizeof(slot));
-	item = v->first;
-	for (i = 0; i < n; i++, item = item->next) {
-
+	for (i = 0, item = v->first; item != NULL; i++, item = item->next) {
 		snprintf(key, sizeof(key), "%s.%zu", r->member, i);
 		if (!item_valid(r, item)) {
 			if (loose) {
@@ -176,18 +178,19 @@ check_string_set(const struct field_rule *r, const struct jr_value *v, struct va
 			ok = 0;
 			continue;
 		}
-		memcpy(dst->item[i], item->str, item->len + 1);
+		if (i < max)
+			memcpy(dst->item[i], item->str, item->len + 1);
 		if (r->kind != FIELD_STRING_SET)
 			continue;
-		for (h = item_hash(dst->item[i]) % sizeof(slot); slot[h] != 0;
-		    h = (h + 1) % sizeof(slot))
-			if (strcmp(dst->item[slot[h] - 1], dst->item[i]) == 0)
+		for (h = item_hash(item->str, item->len) % (JR_ITEMS_KEPT * 2); slot[h] != NULL;
+		    h = (h + 1) % (JR_ITEMS_KEPT * 2))
+			if (slot[h]->len == item->len && memcmp(slot[h]->str, item->str, item->len) == 0)
 				break;
-		if (slot[h] != 0) {
+		if (slot[h] != NULL) {
 			add_error(items, key, "The %s field has a duplicate value.", key);
 			ok = 0;
 		} else
-			slot[h] = (unsigned char)(i + 1);
+			slot[h] = item;
 	}
 	dst->n = ok ? (unsigned)n : 0;
 }
@@ -332,7 +335,7 @@ validate_body(const char *body, size_t len, const struct field_rule *rules,
 	root = jr_parse(&doc, body, len);
 	if (root == NULL || root->type != JR_OBJECT) {
 		jr_free(&doc);
-		return VALID_NOT_OBJECT;
+		return doc.too_complex ? VALID_TOO_COMPLEX : VALID_NOT_OBJECT;
 	}
 	for (i = 0; i < nrules; i++) {
 		const struct field_rule *r = &rules[i];

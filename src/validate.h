@@ -15,6 +15,7 @@
 enum valid_result {
 	VALID_OK = 0,
 	VALID_NOT_OBJECT,	/* 400: empty, invalid, not an object, duplicate member */
+	VALID_TOO_COMPLEX,	/* 400: an object of over 64 members, or over 32 levels */
 	VALID_INVALID,		/* 422: the errors hold every failed rule */
 	VALID_NOMEM
 };
@@ -88,7 +89,8 @@ enum field_kind {
 	/* Optional array of at most max (<= VALID_SET_MAX) distinct strings of
 	 * 1..item_max (<= VALID_ITEM_MAX) bytes drawn from item_chars; stored as
 	 * struct valid_set (empty when absent or null).  Over max items, the
-	 * items are not looked at. */
+	 * field fails and the first JR_ITEMS_KEPT items are still checked
+	 * (the reader keeps no more). */
 	FIELD_STRING_SET,
 	/* Required string without NUL of at most size - 1 bytes, stored as is
 	 * in a char[size] (credentials: the caller wipes it). */

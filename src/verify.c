@@ -14,6 +14,7 @@
 #define MSG_VALID		"API key is valid"
 #define MSG_INVALID_KEY		"Invalid API key."
 #define MSG_INVALID		"The given data was invalid."
+#define MSG_TOO_COMPLEX		"The request body is too complex."
 #define MSG_ADDRESS		"API key is not allowed from this address."
 #define MSG_PERMISSIONS		"API key lacks the required permissions."
 #define MSG_RATE		"Rate limit exceeded."
@@ -191,6 +192,11 @@ keys_verify(struct app *app, const struct request *req, const struct call *call,
 	memset(&k, 0, sizeof(k));
 	vr = validate_body(req->body_state == BODY_OK ? req->body : NULL, req->body_len,
 	    verify_rules, NVERIFY_RULES, &in, time_now_us(), &errs);
+	/* A body too complex to read is refused before anything (8.9). */
+	if (vr == VALID_TOO_COMPLEX) {
+		response_error(res, 400, MSG_TOO_COMPLEX);
+		goto done;
+	}
 	/* Malformed optional members are the caller's mistake, told before
 	 * the key is looked at (nothing about the key is revealed). */
 	if (vr == VALID_INVALID && settings_errors(&errs) > 0) {

@@ -1,4 +1,4 @@
-/* fuzz-jsonr.c: libFuzzer target: the body reader accepts exactly what jansson's decoder accepts (duplicates refused, NUL allowed), with the same values. */
+/* fuzz-jsonr.c: libFuzzer target: the body reader accepts exactly what jansson's decoder accepts (duplicates refused, NUL allowed) within its limits (64 members, 32 levels), with the same values. */
 #include "ac-config.h"
 
 #include <stdlib.h>
@@ -91,6 +91,28 @@ same(const json_t *j, const struct jr_value *r)
 	}
 }
 
+/* The deepest level (the root is 1) and the largest object of a document. */
+static void
+measure(const json_t *j, int depth, int *levels, size_t *members)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	if (!json_is_object(j) && !json_is_array(j))
+		return;
+	if (depth > *levels)
+		*levels = depth;
+	if (json_is_object(j)) {
+		if (json_object_size(j) > *members)
+			*members = json_object_size(j);
+		json_object_foreach((json_t *)j, key, v)
+			measure(v, depth + 1, levels, members);
+	} else
+		json_array_foreach(j, i, v)
+			measure(v, depth + 1, levels, members);
+}
+
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -109,7 +131,23 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		return 0;
 	}
 	j = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, NULL);
-	if ((r == NULL) != (j == NULL))
+	if (j != NULL) {
+		int levels = 0;
+		size_t members = 0;
+
+		measure(j, 1, &levels, &members);
+		/* Over a limit: refused as too complex, whatever jansson says. */
+		if ((levels > JR_DEPTH_MAX || members > JR_MEMBERS_MAX) != (r == NULL && doc.too_complex))
+			abort();
+		if (r == NULL && doc.too_complex) {
+			json_decref(j);
+			jr_free(&doc);
+			return 0;
+		}
+	}
+	/* Refused as too complex, a text jansson refuses too: the reader met
+	 * the limit before the fault (or there is none but a duplicate). */
+	if ((r == NULL) != (j == NULL) && !(j == NULL && doc.too_complex))
 		abort();
 	if (r != NULL)
 		same(j, r);

@@ -289,17 +289,47 @@ test_permissions(void)
 	    "items.\"]}", "items message");
 	is_int(in.permissions.n, 0, "nothing stored");
 
-	/* Over the cap the items are not looked at: bad and repeated ones
-	 * add nothing. */
+	/* Over the cap the field fails and the items the reader kept (the
+	 * first 33) are still checked, in index order, as Laravel does. */
 	strcpy(body, "{\"name\":\"x\",\"permissions\":[");
-	for (i = 0; i < 33; i++)
+	for (i = 0; i < 40; i++)
 		sprintf(body + strlen(body), "%s%s", i ? "," : "",
 		    i % 3 == 0 ? "\"BAD\"" : i % 3 == 1 ? "7" : "\"a\"");
 	strcat(body, "]}");
-	is_int(run(body), VALID_INVALID, "33 bad and repeated items");
-	is_int(errs.n, 1, "one error only");
+	is_int(run(body), VALID_INVALID, "40 bad and repeated items");
+	is_int(errs.n, 33, "the field and 32 of the 33 kept items (one is good)");
+	is_str(errs.e[0].key, "permissions", "the field first");
+	is_str(errs.e[0].message, "The permissions field must not have more than 32 items.",
+	    "its message");
+	is_str(errs.e[1].key, "permissions.0", "then item 0");
+	is_str(errs.e[1].message, "The permissions.0 field format is invalid.", "a bad item");
+	is_str(errs.e[2].key, "permissions.1", "item 1 (2 is the first a)");
+	is_str(errs.e[5].message, "The permissions.5 field has a duplicate value.", "a repeat");
+	is_str(errs.e[32].key, "permissions.32", "the 33rd item is the last checked");
+	is_str(errs.e[32].message, "The permissions.32 field has a duplicate value.",
+	    "its message");
+	is_int(in.permissions.n, 0, "nothing stored");
+
+	/* 33 good items: the cap alone. */
+	strcpy(body, "{\"name\":\"x\",\"permissions\":[");
+	for (i = 0; i < 40; i++)
+		sprintf(body + strlen(body), "%s\"q%d\"", i ? "," : "", i);
+	strcat(body, "]}");
+	is_int(run(body), VALID_INVALID, "40 good items");
 	is_str(errtext, "{\"permissions\":[\"The permissions field must not have more than 32 "
-	    "items.\"]}", "only the items message");
+	    "items.\"]}", "the cap alone");
+
+	/* Addresses: the same. */
+	strcpy(body, "{\"name\":\"x\",\"allowed_ips\":[");
+	for (i = 0; i < 34; i++)
+		sprintf(body + strlen(body), "%s%s", i ? "," : "",
+		    i == 1 || i == 32 ? "\"nope\"" : i == 33 ? "5" : "\"10.0.0.1\"");
+	strcat(body, "]}");
+	is_int(run(body), VALID_INVALID, "34 addresses, bad ones among them");
+	is_str(errtext, "{\"allowed_ips\":[\"The allowed ips field must not have more than 32 "
+	    "items.\"],\"allowed_ips.1\":[\"The allowed_ips.1 field must be a valid IP address "
+	    "or range.\"],\"allowed_ips.32\":[\"The allowed_ips.32 field must be a valid IP "
+	    "address or range.\"]}", "the cap, then the kept bad items (not the 34th)");
 
 	is_int(run("{\"name\":\"x\",\"permissions\":[\"a\",\"B\",\"a\",7,\"\",\"a\"]}"),
 	    VALID_INVALID, "bad and repeated items");
@@ -404,7 +434,8 @@ test_not_object(void)
 	strcpy(body, "");
 	for (i = 0; i < 300; i++)
 		strcat(body, "[");
-	is_int(run(body), VALID_NOT_OBJECT, "deep nesting");
+	/* 33 levels are met before the missing ends. */
+	is_int(run(body), VALID_TOO_COMPLEX, "deep nesting: too complex");
 	is_int(utf8_length("a\xc3\xa9\xe2\x82\xac\xf0\x9f\x94\x91", 10), 4, "utf8_length");
 	is_int(utf8_length("", 0), 0, "utf8_length of nothing");
 }
@@ -463,9 +494,10 @@ full:
 	memcpy(body + len, "]}", 3);
 	len += 2;
 	is_int(runn(body, len), VALID_INVALID, "64 KiB of one bad item repeated");
-	is_int(errs.n, 1, "one error");
+	is_int(errs.n, 34, "the list's error and the 33 kept items' only");
+	is_str(errs.e[33].key, "permissions.32", "the last is item 32");
 	w = errors_text(&errs, text, sizeof(text));
-	ok(w > 0 && w < 200, "under 200 bytes");
+	ok(w > 0 && w < 4096, "under 4 KiB");
 	free(body);
 }
 
