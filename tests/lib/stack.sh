@@ -487,6 +487,11 @@ stack_suite() {
 	# suite's database listens on 127.0.0.1 too (99-secrecy checks it asked).
 	STACK_DB_TCP=${STACK_DB_TCP:-1}
 	trap 'stack_cleanup; load_stop' EXIT
+	# APIKEYS_TEST_LOAD_FRONT=FRONT:N loads one front end's suite alone
+	# (tests/run-all loads Apache's, the one that runs every case file).
+	case ${APIKEYS_TEST_LOAD_FRONT:-} in
+	"$1":*) APIKEYS_TEST_LOAD=${APIKEYS_TEST_LOAD_FRONT#*:} ;;
+	esac
 	load_start
 	stack_init
 	if ! mariadb_start || ! front_start; then
