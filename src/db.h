@@ -242,10 +242,14 @@ enum db_status db_key_spend(struct db *, uint64_t id, unsigned cost, int *spent,
 typedef unsigned db_key_edit(void *ctx, const struct db_key *cur, struct db_key *next,
     char *details, size_t detailsz);
 
+/* Why db_key_update left a key as it was (*revoked; 0: it was editable). */
+#define DB_KEY_REVOKED	1	/* revoked_at set (even if rotated too) */
+#define DB_KEY_ROTATED	2	/* rotated_to set: a PATCH must not revive it */
+
 /*
  * One transaction: lock the user's key id (DB_NOT_FOUND if it is missing
- * or another user's); if it is revoked, set *revoked and change nothing;
- * else run edit and, if it changed anything, write the new values (a new
+ * or another user's); if it is revoked or rotated, set *revoked to
+ * DB_KEY_REVOKED or DB_KEY_ROTATED and change nothing; else run edit and, if it changed anything, write the new values (a new
  * or changed rate limit starts with a full bucket) and record an "updated"
  * event of actor.  *out gets the key as it is afterwards.  Deadlocks are
  * retried.
