@@ -339,25 +339,14 @@ db_run_prepared(struct db *db, enum stmt_id id, MYSQL_BIND *params, MYSQL_BIND *
 		rc = run_checked(db->st[id], params, results, affected, retry, row, ctx);
 		if (rc != DB_UNAVAILABLE)
 			return rc;
-		/* The connection is dropped either way (the next request
-		 * reconnects); a statement is sent again only if that cannot
-		 * apply anything twice. */
+		/* Dropped either way (the next call reconnects); sent again
+		 * only if that cannot apply anything twice. */
 		in_tx = db->in_tx;
 		db_disconnect(db);
 		if (!db_may_resend(stmt_sql[id], in_tx))
 			break;
 	}
 	return DB_UNAVAILABLE;
-}
-
-/* Never inside a transaction (it died with the connection: never redo half
- * of one), and only a read: a write whose answer was lost may have run and
- * committed (autocommit), and sending it again would apply it twice (a
- * verify's spending would charge twice). */
-int
-db_may_resend(const char *sql, int in_tx)
-{
-	return !in_tx && strncmp(sql, "SELECT ", 7) == 0;
 }
 
 uint64_t

@@ -1,6 +1,8 @@
-/* db_driver.h: the connection driver under the statement catalogue (db_keys.c) and the admin queries (db_admin.c); no other file includes it. */
+/* db_driver.h: the connection driver under the statement catalogue (db_keys.c) and the admin queries (db_admin.c); no other file includes it (but the unit test of its resend rule). */
 #ifndef APIKEYS_DB_DRIVER_H
 #define APIKEYS_DB_DRIVER_H
+
+#include <string.h>
 
 #include <mysql.h>
 
@@ -41,9 +43,15 @@ enum db_status db_run_prepared(struct db *, enum stmt_id, MYSQL_BIND *params,
     db_row_cb *row, void *ctx);
 
 /* 1 if statement text sql, whose connection failed under it, may be sent
- * again on a new connection: a read outside a transaction.  A write may
- * have committed before its answer was lost. */
-int db_may_resend(const char *sql, int in_tx);
+ * again on a new connection: only a read, outside a transaction.  A write
+ * whose answer was lost may have committed (a verify's spending would
+ * charge twice), and a transaction died with the connection (never redo
+ * half of one). */
+static inline int
+db_may_resend(const char *sql, int in_tx)
+{
+	return !in_tx && strncmp(sql, "SELECT ", 7) == 0;
+}
 
 /* The AUTO_INCREMENT id the last run of statement id made. */
 uint64_t db_insert_id(struct db *, enum stmt_id);
