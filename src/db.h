@@ -199,7 +199,9 @@ enum db_status db_key_revoke(struct db *, uint64_t id, uint64_t user_id,
 /*
  * One transaction: lock the user's row and the old key, then (unless the
  * key is revoked, expired or rotated already: out->refused, nothing
- * changes) insert the new key with the old one's name, permissions and
+ * changes) revoke the key that the old one replaced if its overlap still
+ * runs (with its "revoked" event: at most two live keys a chain), insert
+ * the new key with the old one's name, permissions and
  * settings (its bucket full, its own credentials and expiry), point the
  * old key at it and revoke it (grace 0) or cut its expiry to now plus the
  * grace, and record "rotated" on the old key and "created" on the new.
