@@ -24,16 +24,21 @@
 #define SCAN_TAIL	(TOKEN_LEN + 1)
 #define SCAN_BLOCK	(4u << 20)
 #define ELLIPSIS	"\xe2\x80\xa6"	/* U+2026 in UTF-8 */
-#define CACHE_SLOTS	4096		/* distinct credentials remembered */
-#define CACHE_FILL	3072
+#define CACHE_SIZE	4096		/* distinct credentials remembered */
+#define CACHE_BUCKETS	8192		/* chains of the cache's index */
+#define CACHE_NONE	(-1)		/* the end of a chain */
 
 /* One credential already looked up: a log repeats the same key on every
  * line, and each would otherwise cost a query.  A secret is remembered by
- * its keyed hash only. */
+ * its keyed hash only.  When the cache is full, the clock hand evicts the
+ * first entry not used since it last passed: a log of more distinct values
+ * than the cache holds (forged ones, say) still costs one query per value
+ * while it recurs, never one per line. */
 struct seen {
 	char			 what[CRYPTO_HEX_SHA256 + 1];	/* key, or secret's hash */
-	int			 used;
 	int			 found;
+	int			 used;		/* looked at since the hand passed */
+	int			 next;		/* in its bucket's chain */
 	struct db_admin_owner	 owner;
 };
 
@@ -45,8 +50,10 @@ struct scan {
 	int			 error;		/* an unreadable file */
 	int			 fatal;		/* a database error: stop */
 	char			*buf;
-	struct seen		*seen;
-	size_t			 nseen;
+	struct seen		*seen;		/* CACHE_SIZE entries */
+	int			*bucket;	/* CACHE_BUCKETS chain heads */
+	int			 nseen;		/* entries filled, up to CACHE_SIZE */
+	int			 hand;		/* the clock's */
 };
 
 static const char *const state_names[] = { "live", "revoked", "expired" };
@@ -67,72 +74,108 @@ admin_scan_args_ok(int nargs, char **args)
 	return 1;
 }
 
-/* FNV-1a, to place a credential in the cache. */
+/* FNV-1a, to place a credential in the cache's index. */
 static size_t
-slot_of(const char *s)
+bucket_of(const char *s)
 {
 	uint32_t h = 2166136261u;
 
 	while (*s != '\0')
 		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h % CACHE_SLOTS;
+	return h % CACHE_BUCKETS;
 }
 
-/* The cache entry of what (a key, or a secret's hash): an empty slot to
- * fill, or NULL when the cache is full. */
+/* The cache entry of what (a key, or a secret's hash), or NULL. */
 static struct seen *
-seen_slot(struct scan *s, const char *what)
+seen_find(struct scan *s, const char *what)
 {
-	size_t i = slot_of(what), n;
+	int i;
 
-	for (n = 0; n < CACHE_SLOTS; n++, i = (i + 1) % CACHE_SLOTS) {
-		if (!s->seen[i].used)
-			return s->nseen < CACHE_FILL ? &s->seen[i] : NULL;
+	for (i = s->bucket[bucket_of(what)]; i != CACHE_NONE; i = s->seen[i].next)
 		if (strcmp(s->seen[i].what, what) == 0)
 			return &s->seen[i];
-	}
 	return NULL;
+}
+
+/* An entry to fill: a fresh one while there are, else the clock's victim,
+ * taken out of its chain.  Cannot fail. */
+static struct seen *
+seen_evict(struct scan *s)
+{
+	struct seen *e;
+	int *link;
+
+	if (s->nseen < CACHE_SIZE)
+		return &s->seen[s->nseen++];
+	while (s->seen[s->hand].used) {
+		s->seen[s->hand].used = 0;
+		s->hand = (s->hand + 1) % CACHE_SIZE;
+	}
+	e = &s->seen[s->hand];
+	for (link = &s->bucket[bucket_of(e->what)]; *link != s->hand;
+	    link = &s->seen[*link].next)
+		;
+	*link = e->next;
+	s->hand = (s->hand + 1) % CACHE_SIZE;
+	return e;
 }
 
 /* Looks up one credential (cached); 0, or -1 after a database error. */
 static int
-lookup(struct scan *s, int secret, const char *what, struct seen **out,
-    struct seen *spare)
+lookup(struct scan *s, int secret, const char *what, struct seen **out)
 {
-	struct seen *e = seen_slot(s, what);
+	struct db_admin_owner owner;
+	struct seen *e = seen_find(s, what);
 	enum db_status rc;
+	size_t b;
 
-	if (e != NULL && e->used) {
+	if (e != NULL) {
+		e->used = 1;
 		*out = e;
 		return 0;
 	}
-	if (e == NULL)
-		e = spare;
-	memset(e, 0, sizeof(*e));
-	rc = secret ? db_admin_secret_owner(s->db, what, &e->owner) :
-	    db_admin_key_owner(s->db, what, &e->owner);
+	rc = secret ? db_admin_secret_owner(s->db, what, &owner) :
+	    db_admin_key_owner(s->db, what, &owner);
 	if (rc != DB_OK && rc != DB_NOT_FOUND) {
 		admin_fail("cannot look up a credential found by scan (%s)", db_strerror(rc));
 		return -1;
 	}
+	e = seen_evict(s);
+	memset(e, 0, sizeof(*e));
 	snprintf(e->what, sizeof(e->what), "%s", what);
 	e->found = rc == DB_OK;
-	if (e != spare) {
-		e->used = 1;
-		s->nseen++;
-	}
+	if (e->found)
+		e->owner = owner;
+	/* Not yet "used": a value seen once goes before one that recurs. */
+	b = bucket_of(what);
+	e->next = s->bucket[b];
+	s->bucket[b] = (int)(e - s->seen);
 	*out = e;
 	return 0;
 }
 
+/* Marks every cached credential of key id revoked: its key and its secret
+ * are two entries. */
+static void
+seen_revoked(struct scan *s, uint64_t id)
+{
+	int i;
+
+	for (i = 0; i < s->nseen; i++)
+		if (s->seen[i].found && s->seen[i].owner.id == id)
+			s->seen[i].owner.state = DB_ADMIN_REVOKED;
+}
+
 /* Reports the credential t (TOKEN_LEN bytes, checksum valid) found at
- * line of name; revokes its key when asked.  0, or -1 to stop. */
+ * line of name; revokes its key when asked and t is the secret (a key
+ * alone opens nothing: revoking on it would let anyone who can write a
+ * line into a scanned log switch a merchant off).  0, or -1 to stop. */
 static int
 report(struct scan *s, const char *name, unsigned long line, const char *t)
 {
 	char value[TOKEN_LEN + 1], hash[CRYPTO_HEX_SHA256 + 1];
 	int secret = memcmp(t, SECRET_PREFIX, PREFIX_LEN) == 0, was_live = 0;
-	struct seen spare, *e;
+	struct seen *e;
 	enum db_status rc;
 	int failed;
 
@@ -147,7 +190,7 @@ report(struct scan *s, const char *name, unsigned long line, const char *t)
 			return -1;
 		}
 	}
-	if (lookup(s, secret, secret ? hash : value, &e, &spare) != 0)
+	if (lookup(s, secret, secret ? hash : value, &e) != 0)
 		return -1;
 	if (!e->found)
 		printf("%s:%lu: %s id=- user=- state=unknown ", name, line,
@@ -163,7 +206,9 @@ report(struct scan *s, const char *name, unsigned long line, const char *t)
 		fwrite(value, 1, TOKEN_LEN, stdout);
 	if (e->found && e->owner.state == DB_ADMIN_LIVE) {
 		s->live = 1;
-		if (s->revoke) {
+		if (s->revoke && !secret)
+			fputs(" not revoked (key only)", stdout);
+		else if (s->revoke) {
 			rc = db_admin_key_revoke(s->db, e->owner.id, &was_live);
 			if (rc != DB_OK) {
 				putchar('\n');
@@ -171,7 +216,7 @@ report(struct scan *s, const char *name, unsigned long line, const char *t)
 				    (unsigned long long)e->owner.id, db_strerror(rc));
 				return -1;
 			}
-			e->owner.state = DB_ADMIN_REVOKED;
+			seen_revoked(s, e->owner.id);
 			if (was_live)
 				fputs(" revoked", stdout);
 		}
@@ -352,13 +397,17 @@ admin_scan(struct db *db, const struct config *cfg, int nargs, char **args)
 		if (strcmp(args[i], "--revoke") == 0)
 			s.revoke = 1;
 	s.buf = malloc(SCAN_BLOCK + SCAN_TAIL);
-	s.seen = calloc(CACHE_SLOTS, sizeof(*s.seen));
-	if (s.buf == NULL || s.seen == NULL) {
+	s.seen = calloc(CACHE_SIZE, sizeof(*s.seen));
+	s.bucket = malloc(CACHE_BUCKETS * sizeof(*s.bucket));
+	if (s.buf == NULL || s.seen == NULL || s.bucket == NULL) {
 		free(s.buf);
 		free(s.seen);
+		free(s.bucket);
 		admin_fail("out of memory");
 		return 2;
 	}
+	for (i = 0; i < CACHE_BUCKETS; i++)
+		s.bucket[i] = CACHE_NONE;
 	for (i = 0; i < nargs && !s.fatal; i++) {
 		if (opts && strcmp(args[i], "--") == 0) {
 			opts = 0;
@@ -379,6 +428,7 @@ admin_scan(struct db *db, const struct config *cfg, int nargs, char **args)
 	crypto_wipe(s.buf, SCAN_BLOCK + SCAN_TAIL);
 	free(s.buf);
 	free(s.seen);
+	free(s.bucket);
 	return s.fatal || s.error ? 2 : s.live ? 1 : 0;
 }
 

@@ -199,7 +199,9 @@ enum db_status db_key_revoke(struct db *, uint64_t id, uint64_t user_id,
 /*
  * One transaction: lock the user's row and the old key, then (unless the
  * key is revoked, expired or rotated already: out->refused, nothing
- * changes) insert the new key with the old one's name, permissions and
+ * changes) revoke the key that the old one replaced if its overlap still
+ * runs (with its "revoked" event: at most two live keys a chain), insert
+ * the new key with the old one's name, permissions and
  * settings (its bucket full, its own credentials and expiry), point the
  * old key at it and revoke it (grace 0) or cut its expiry to now plus the
  * grace, and record "rotated" on the old key and "created" on the new.
@@ -242,10 +244,14 @@ enum db_status db_key_spend(struct db *, uint64_t id, unsigned cost, int *spent,
 typedef unsigned db_key_edit(void *ctx, const struct db_key *cur, struct db_key *next,
     char *details, size_t detailsz);
 
+/* Why db_key_update left a key as it was (*revoked; 0: it was editable). */
+#define DB_KEY_REVOKED	1	/* revoked_at set (even if rotated too) */
+#define DB_KEY_ROTATED	2	/* rotated_to set: a PATCH must not revive it */
+
 /*
  * One transaction: lock the user's key id (DB_NOT_FOUND if it is missing
- * or another user's); if it is revoked, set *revoked and change nothing;
- * else run edit and, if it changed anything, write the new values (a new
+ * or another user's); if it is revoked or rotated, set *revoked to
+ * DB_KEY_REVOKED or DB_KEY_ROTATED and change nothing; else run edit and, if it changed anything, write the new values (a new
  * or changed rate limit starts with a full bucket) and record an "updated"
  * event of actor.  *out gets the key as it is afterwards.  Deadlocks are
  * retried.

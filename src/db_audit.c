@@ -1,4 +1,4 @@
-/* db_audit.c: rotation (the new key, the old one pointed at it, both events, one transaction) and the reading of a key's audit trail. */
+/* db_audit.c: rotation (the new key, the old one pointed at it, the overlap before it ended, the events, one transaction) and the reading of a key's audit trail. */
 #include "ac-config.h"
 
 #include <stdio.h>
@@ -49,6 +49,60 @@ rotate_lock(struct db *db, struct rotate_ctx *c, int *retry, int64_t *expires_at
 	return DB_OK;
 }
 
+/* Room for the keys whose overlap a rotation ends: one, as only one key
+ * can have been rotated to a given key; a few more cost nothing. */
+#define PREVIOUS_MAX	4
+
+struct previous {
+	uint64_t	id, ids[PREVIOUS_MAX];
+	unsigned	n;
+};
+
+static int
+previous_row(void *ctx)
+{
+	struct previous *p = ctx;
+
+	if (p->n < PREVIOUS_MAX)
+		p->ids[p->n++] = p->id;
+	return 0;
+}
+
+/* Ends the overlap that still runs for the key the rotated key replaced:
+ * that older key is revoked now, with its "revoked" event, so that a chain
+ * of rotations keeps at most two live keys. */
+static enum db_status
+rotate_end_previous(struct db *db, struct rotate_ctx *c, int *retry)
+{
+	uint64_t uid = c->in->user_id, id = c->in->id;
+	unsigned long long changed;
+	struct previous prev;
+	MYSQL_BIND p[2], res[1];
+	enum db_status rc;
+	unsigned i;
+
+	memset(&prev, 0, sizeof(prev));
+	db_bind_u64(&p[0], &uid);
+	db_bind_u64(&p[1], &id);
+	db_bind_u64(&res[0], &prev.id);
+	if ((rc = db_run_prepared(db, ST_KEY_ROTATE_PREVIOUS, p, res, NULL, retry,
+	    previous_row, &prev)) != DB_OK)
+		return rc;
+	for (i = 0; i < prev.n; i++) {
+		/* ST_KEY_REVOKE: the key's id, then its user's. */
+		db_bind_u64(&p[0], &prev.ids[i]);
+		db_bind_u64(&p[1], &uid);
+		changed = 0;
+		if ((rc = db_run_prepared(db, ST_KEY_REVOKE, p, NULL, &changed, retry, NULL,
+		    NULL)) != DB_OK)
+			return rc;
+		if (changed > 0 && (rc = db_event_record(db, prev.ids[i], uid, "revoked",
+		    c->actor, NULL, retry)) != DB_OK)
+			return rc;
+	}
+	return DB_OK;
+}
+
 /* Binds a time that may be NULL. */
 static void
 bind_time_or_null(MYSQL_BIND *b, MYSQL_TIME *t, int64_t us)
@@ -72,6 +126,8 @@ rotate_body(struct db *db, void *ctx, int *retry)
 	enum db_status rc;
 
 	if ((rc = rotate_lock(db, c, retry, &old_exp)) != DB_OK || out->refused)
+		return rc;
+	if ((rc = rotate_end_previous(db, c, retry)) != DB_OK)
 		return rc;
 	db_bind_in_str(&p[0], in->key, strlen(in->key));
 	db_bind_in_str(&p[1], in->secret_hash, strlen(in->secret_hash));

@@ -339,11 +339,11 @@ db_run_prepared(struct db *db, enum stmt_id id, MYSQL_BIND *params, MYSQL_BIND *
 		rc = run_checked(db->st[id], params, results, affected, retry, row, ctx);
 		if (rc != DB_UNAVAILABLE)
 			return rc;
-		/* The transaction died with the connection: never redo half
-		 * of it on a new one. */
+		/* Dropped either way (the next call reconnects); sent again
+		 * only if that cannot apply anything twice. */
 		in_tx = db->in_tx;
 		db_disconnect(db);
-		if (in_tx)
+		if (!db_may_resend(stmt_sql[id], in_tx))
 			break;
 	}
 	return DB_UNAVAILABLE;

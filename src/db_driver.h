@@ -1,6 +1,8 @@
-/* db_driver.h: the connection driver (db_driver.c, with db_bind.c and db_batch.c) under the query files of the database layer (the db_*.c files, which alone include it); the only header that includes <mysql.h>. */
+/* db_driver.h: the connection driver (db_driver.c, with db_bind.c and db_batch.c) under the query files of the database layer (the db_*.c files, which alone include it, with the unit test of its resend rule); the only header that includes <mysql.h>. */
 #ifndef APIKEYS_DB_DRIVER_H
 #define APIKEYS_DB_DRIVER_H
+
+#include <string.h>
 
 #include <mysql.h>
 
@@ -31,14 +33,25 @@ typedef int db_row_cb(void *ctx);
  * params/results may be NULL.  With results and no row callback, fetches
  * the first row (more are discarded) and returns DB_NOT_FOUND for an empty
  * result; with row, calls it for every row (an empty result is DB_OK).
- * *affected (may be NULL) gets the changed row count.  Outside a
- * transaction, a lost connection is healed by one reconnect and a second
- * try.  *retry (may be NULL) is set when the error was a deadlock that the
+ * *affected (may be NULL) gets the changed row count.  A lost connection
+ * is dropped (the next call reconnects); only a read outside a transaction
+ * is tried again at once on a new one (db_may_resend).  *retry (may be NULL) is set when the error was a deadlock that the
  * whole transaction may retry.
  */
 enum db_status db_run_prepared(struct db *, enum stmt_id, MYSQL_BIND *params,
     MYSQL_BIND *results, unsigned long long *affected, int *retry,
     db_row_cb *row, void *ctx);
+
+/* 1 if statement text sql, whose connection failed under it, may be sent
+ * again on a new connection: only a read, outside a transaction.  A write
+ * whose answer was lost may have committed (a verify's spending would
+ * charge twice), and a transaction died with the connection (never redo
+ * half of one). */
+static inline int
+db_may_resend(const char *sql, int in_tx)
+{
+	return !in_tx && strncmp(sql, "SELECT ", 7) == 0;
+}
 
 /* The AUTO_INCREMENT id the last run of statement id made. */
 uint64_t db_insert_id(struct db *, enum stmt_id);

@@ -117,8 +117,10 @@ update_body(struct db *db, void *ctx, int *retry)
 		return rc;
 	db_key_finish(&b);
 	*c->out = cur;
-	if (cur.revoked_at != DB_TIME_NULL) {
-		*c->revoked = 1;
+	/* A retired key stays retired: revoked first, then rotated (its
+	 * overlap runs out on its own; a PATCH must not extend or revive it). */
+	if (cur.revoked_at != DB_TIME_NULL || cur.rotated_to != 0) {
+		*c->revoked = cur.revoked_at != DB_TIME_NULL ? DB_KEY_REVOKED : DB_KEY_ROTATED;
 		return DB_OK;
 	}
 	c->details[0] = '\0';

@@ -162,6 +162,11 @@
 #define SQL_KEY_ROTATE_OLD \
 	"UPDATE api_keys SET rotated_to = ?, revoked_at = ?, expires_at = ?, updated_at = ? " \
 	"WHERE id = ?"
+/* The key that the key being rotated replaced, if its overlap still runs
+ * (it is then revoked with ST_KEY_REVOKE: at most two live keys a chain). */
+#define SQL_KEY_ROTATE_PREVIOUS \
+	"SELECT id FROM api_keys WHERE user_id = ? AND rotated_to = ? AND revoked_at IS NULL " \
+	"AND (expires_at IS NULL OR expires_at > NOW(6))"
 
 /* A key's audit trail, newest first (the key_id index's order). */
 #define SQL_KEY_EVENTS \
@@ -191,6 +196,7 @@
 	X(ST_KEY_ROTATE_LOCK, SQL_KEY_ROTATE_LOCK) \
 	X(ST_KEY_ROTATE_INSERT, SQL_KEY_ROTATE_INSERT) \
 	X(ST_KEY_ROTATE_OLD, SQL_KEY_ROTATE_OLD) \
+	X(ST_KEY_ROTATE_PREVIOUS, SQL_KEY_ROTATE_PREVIOUS) \
 	X(ST_KEY_EVENTS, SQL_KEY_EVENTS)
 
 #endif

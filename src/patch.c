@@ -11,6 +11,7 @@
 #define MSG_UPDATED		"API key updated successfully"
 #define MSG_UPDATE_FAILED	"An error occurred while updating the API key."
 #define MSG_KEY_REVOKED		"API key is revoked."
+#define MSG_KEY_ROTATED		"API key was rotated."
 
 const struct field_rule keys_patch_rules[] = {
 	/* Create's rules, but every member may be absent; a null name is
@@ -168,7 +169,8 @@ keys_patch(struct app *app, const struct request *req, const struct call *call,
 		goto done;
 	}
 	if (revoked) {
-		response_error(res, 409, MSG_KEY_REVOKED);
+		response_error(res, 409, revoked == DB_KEY_ROTATED ? MSG_KEY_ROTATED :
+		    MSG_KEY_REVOKED);
 		goto done;
 	}
 	w = response_open(res, 200, 1, MSG_UPDATED);

@@ -1,4 +1,4 @@
-# 81-settings.sh: a key's settings on create and PATCH /api-keys/{id}: every member, every 422 message in field order, 404/400/409 in the order of checks, no-change PATCHes, the updated event, and list's new members.
+# 81-settings.sh: a key's settings on create and PATCH /api-keys/{id}: every member, every 422 message in field order, 404/400/409 in the order of checks, the rotated key's 409, no-change PATCHes, the updated event, and list's new members.
 . "$(dirname "$0")/lib.sh"
 
 INVALID='{"success":false,"message":"The given data was invalid.","errors":'
@@ -184,4 +184,28 @@ patch "$T" '{}'
 expect 409 "$REVOKED_409" "a revoked key, {}: 409"
 expect_sql "SELECT CONCAT(name, ' ', updated_at) FROM api_keys WHERE id=$T" "renamed $u0" "the revoked key did not change"
 check "and no event was recorded" test "$(events "$T")" = "$n0"
+# --- a rotated key (rotated_to set): 409 after the 422s, nothing changes --------------------
+ROTATED_409='{"success":false,"message":"API key was rotated."}'
+create '{"name":"to rotate"}'
+R=$I
+"$TEST_SQL" "UPDATE api_keys SET enabled = 0 WHERE id=$R"
+req POST "/api/api-keys/$R/rotate" -H "$(auth "$TOKEN")" --data-binary '{"grace_seconds":3600}'
+expect_status 201 "set-up: the key rotated with an overlap (still live, rotated_to set)"
+n0=$(events "$R"); r0=$("$TEST_SQL" "SELECT CONCAT_WS(' ', name, enabled, expires_at, updated_at) FROM api_keys WHERE id=$R")
+patch "$R" '{"name":5}'
+expect 422 "$INVALID"'{"name":["The name field must be a string."]}}' "a rotated key, invalid body: the 422 comes first"
+patch "$R" '{"enabled":true}'
+expect 409 "$ROTATED_409" "a rotated key: 409, it cannot be switched back on"
+patch "$R" '{"name":"again","expires_at":"2030-01-01T00:00:00Z"}'
+expect 409 "$ROTATED_409" "a rotated key, other members: 409"
+patch "$R" '{}'
+expect 409 "$ROTATED_409" "a rotated key, {}: 409"
+expect_sql "SELECT CONCAT_WS(' ', name, enabled, expires_at, updated_at) FROM api_keys WHERE id=$R" "$r0" "the rotated key did not change"
+check "and no event was recorded" test "$(events "$R")" = "$n0"
+create '{"name":"rotated and revoked"}'
+RR=$I
+req POST "/api/api-keys/$RR/rotate" -H "$(auth "$TOKEN")"
+expect_status 201 "set-up: a key rotated without a grace (revoked and rotated)"
+patch "$RR" '{"name":"x"}'
+expect 409 "$REVOKED_409" "a key revoked and rotated: the revoked 409"
 finish

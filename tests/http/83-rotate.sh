@@ -1,4 +1,4 @@
-# 83-rotate.sh: POST /api-keys/{id}/rotate: a new key with the old one's settings, the old one revoked now or after a grace, the 409s, outside the key limit.
+# 83-rotate.sh: POST /api-keys/{id}/rotate: a new key with the old one's settings, the old one revoked now or after a grace, the 409s, outside the key limit, and at most two live keys per chain.
 . "$(dirname "$0")/lib.sh"
 
 new_user rotate
@@ -206,4 +206,48 @@ expect_status 201 "rotate at the limit, with a grace: 201"
 check "the user now holds 21 live keys" test "$(live)" = 21
 create '{"name":"k22"}'
 expect_status 409 "create is still refused"
+# 10. Rotating a key ends any overlap still running for the key it replaced:
+#     a chain of rotations keeps at most two live keys.
+new_user chain
+create '{"name":"Chain"}'
+A=$ID A_KEY=$KEY A_SECRET=$SECRET
+rotate "$A" '{"grace_seconds":3600}'
+B=$NEW_ID B_KEY=$NEW_KEY B_SECRET=$NEW_SECRET
+verify "$A_KEY" "$A_SECRET"
+expect_status 200 "chain: during B's overlap, A still verifies"
+rotate "$B" '{"grace_seconds":3600}'
+expect_status 201 "chain: B rotated to C with a grace"
+C=$NEW_ID
+expect_json .data.previous.revoked_at null "chain: B itself is in its overlap (not revoked)"
+expect_sql "SELECT CONCAT(revoked_at IS NOT NULL, ' ', rotated_to) FROM api_keys WHERE id = $A" "1 $B" \
+    "chain: A's overlap ended when B was rotated: A is revoked now"
+expect_sql "SELECT COUNT(*) FROM api_keys WHERE user_id = $USER_ID AND revoked_at IS NULL AND expires_at > NOW(6)" 2 \
+    "chain: two live keys (B in its overlap, and C)"
+verify "$A_KEY" "$A_SECRET"
+expect 401 "$INVALID_KEY" "chain: A no longer verifies"
+verify "$B_KEY" "$B_SECRET"
+expect_status 200 "chain: B still verifies (its own overlap)"
+expect_sql "SELECT GROUP_CONCAT(CONCAT(action, ' ', actor) ORDER BY id) FROM api_key_events WHERE key_id = $A" \
+    "created token:$TOKEN_ID,rotated token:$TOKEN_ID,revoked token:$TOKEN_ID" \
+    "chain: A's events end with the revocation, by the rotating token"
+expect_sql "SELECT (SELECT id FROM api_key_events WHERE key_id = $B AND action = 'rotated') - (SELECT id FROM api_key_events WHERE key_id = $A AND action = 'revoked')" 1 \
+    "chain: A's revocation is the event just before B's rotation (one transaction)"
+rotate "$C"
+expect_status 201 "chain: C rotated to D without a grace"
+expect_sql "SELECT GROUP_CONCAT(id ORDER BY id) FROM api_keys WHERE user_id = $USER_ID AND revoked_at IS NULL AND expires_at > NOW(6)" "$NEW_ID" \
+    "chain: with grace 0, B's overlap ends too: D alone is live"
+expect_sql "SELECT COUNT(*) FROM api_key_events WHERE key_id = $A AND action = 'revoked'" 1 \
+    "chain: A, revoked already, is not revoked twice"
+expect_sql "SELECT COUNT(*) FROM api_key_events WHERE key_id = $B AND action = 'revoked'" 1 \
+    "chain: B's overlap ended with a revoked event"
+# An overlap that ran out already is left as it is (expired, not revoked).
+create '{"name":"Ran out"}'
+E=$ID
+rotate "$E" '{"grace_seconds":3600}'
+F=$NEW_ID
+"$TEST_SQL" "UPDATE api_keys SET expires_at = NOW() - INTERVAL 1 SECOND WHERE id = $E"
+rotate "$F" '{"grace_seconds":60}'
+expect_status 201 "chain: F rotated after E's overlap ran out"
+expect_sql "SELECT CONCAT(revoked_at IS NULL, ' ', (SELECT COUNT(*) FROM api_key_events WHERE key_id = $E AND action = 'revoked')) FROM api_keys WHERE id = $E" "1 0" \
+    "chain: an overlap that ran out is not revoked again"
 finish

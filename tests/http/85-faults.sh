@@ -1,4 +1,4 @@
-# 85-faults.sh: a hung table, a connection killed mid-transaction, a worker killed mid-request, a client gone.
+# 85-faults.sh: a hung table, a connection killed mid-transaction, a worker killed mid-request, a client gone, a spending's answer lost (not sent twice), no responder at all.
 . "$(dirname "$0")/lib.sh"
 
 new_user faults
@@ -135,7 +135,31 @@ done
 expect_status 200 "a client gone mid-request: the next requests are served"
 expect_sql "SELECT COUNT(*) FROM api_keys WHERE user_id=$USER_ID" 1 "and the user still has exactly one key"
 
-# 5. Every responder dead and none can start again: the front end answers
+# 5. A spending (verify of a key with credits) whose answer is lost with the
+#    connection may have committed: it is never sent again on a new
+#    connection, so one verify never charges twice.  A trigger holds the
+#    first spending past the client's read timeout (APIKEYS_DB_TIMEOUT + 2 s);
+#    the server still commits it when the trigger ends.
+req POST /api/api-keys -H "$(auth "$TOKEN")" --data-binary '{"name":"credits","remaining_uses":10}'
+CID=$(json '.data.id // empty') CKEY=$(json '.data.key // empty') CSEC=$(json '.data.secret // empty')
+remember_secret "$CSEC"
+"$TEST_SQL" "CREATE TRIGGER apikeys_test_slow_spend BEFORE UPDATE ON api_keys FOR EACH ROW
+    SET NEW.name = IF(NEW.id = $CID AND OLD.remaining_uses = 10 AND SLEEP(10) = 0, NEW.name, NEW.name)"
+spending() { [ -n "$("$TEST_SQL" "SELECT id FROM information_schema.PROCESSLIST WHERE INFO LIKE 'UPDATE api_keys SET bucket_tokens%'")" ]; }
+REQ_MAX_TIME=60 req POST /api/api-keys/verify --data-binary "{\"key\":\"$CKEY\",\"secret\":\"$CSEC\"}"
+diag "a verify whose spending outlived the read timeout: $STATUS $(head -c 200 "$TMP/b")"
+# The first spending ends (and commits) when its trigger's sleep does.
+no_spending() { ! spending; }
+wait_for 30 no_spending || diag "the slow spending still ran after 30 s"
+expect_sql "SELECT remaining_uses FROM api_keys WHERE id = $CID" 9 \
+    "a spending's answer lost: one use spent, not two (the statement was not sent again)"
+expect 503 "$UNAVAILABLE" "a spending's answer lost: the JSON 503"
+"$TEST_SQL" "DROP TRIGGER apikeys_test_slow_spend"
+req POST /api/api-keys/verify --data-binary "{\"key\":\"$CKEY\",\"secret\":\"$CSEC\"}"
+expect_status 200 "the next verify is served (reconnected)"
+expect_json .data.remaining_uses 8 "and spends one use"
+
+# 6. Every responder dead and none can start again: the front end answers
 #    alone, in the envelope of its status with the JSON type, for any route.
 if "$TEST_CTL" front-block; then
 	check "blocked: no responder process left" test -z "$("$TEST_CTL" responder-pids)"
