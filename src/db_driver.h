@@ -42,6 +42,24 @@ enum db_status db_run_prepared(struct db *, enum stmt_id, MYSQL_BIND *params,
     MYSQL_BIND *results, unsigned long long *affected, int *retry,
     db_row_cb *row, void *ctx);
 
+/* The two common shapes of db_run_prepared.  db_exec: a statement with
+ * input binds only (a write; *affected, may be NULL, gets the changed row
+ * count).  db_fetch_one: a read of one row into results (DB_NOT_FOUND for
+ * none; further rows are discarded).  retry as db_run_prepared's. */
+static inline enum db_status
+db_exec(struct db *db, enum stmt_id id, MYSQL_BIND *params,
+    unsigned long long *affected, int *retry)
+{
+	return db_run_prepared(db, id, params, NULL, affected, retry, NULL, NULL);
+}
+
+static inline enum db_status
+db_fetch_one(struct db *db, enum stmt_id id, MYSQL_BIND *params, MYSQL_BIND *results,
+    int *retry)
+{
+	return db_run_prepared(db, id, params, results, NULL, retry, NULL, NULL);
+}
+
 /* 1 if statement text sql, whose connection failed under it, may be sent
  * again on a new connection: only a read, outside a transaction.  A write
  * whose answer was lost may have committed (a verify's spending would

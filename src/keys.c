@@ -8,6 +8,7 @@
 #include "crypto.h"
 #include "keys.h"
 #include "log.h"
+#include "stored.h"
 #include "timeutil.h"
 
 #define MSG_GENERATED		"API key generated successfully"

@@ -6,6 +6,7 @@
 
 #include "keys.h"
 #include "log.h"
+#include "stored.h"
 #include "timeutil.h"
 
 #define MSG_UPDATED		"API key updated successfully"

@@ -6,6 +6,7 @@
 #include "crypto.h"
 #include "keys.h"
 #include "log.h"
+#include "stored.h"
 #include "timeutil.h"
 
 #define MSG_ROTATED		"API key rotated successfully"
