@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "db_driver.h"
+#include "db_events.h"
 
 enum db_status
 db_event_record(struct db *db, uint64_t key_id, uint64_t user_id, const char *action,

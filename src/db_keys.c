@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "db_driver.h"
+#include "db_events.h"
+#include "db_keys.h"
 
 #define TOKEN_COLUMNS 8
 

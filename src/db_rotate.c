@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db_driver.h"
+#include "db_events.h"
 
 /* Room for a rotation event's details: two ids and the grace. */
 #define DETAILS_SHORT	96

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "db_driver.h"
+#include "db_events.h"
+#include "db_keys.h"
 #include "log.h"
 
 /* Attempts of one spending that meets certification conflicts (another
