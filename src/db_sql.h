@@ -43,8 +43,8 @@
 	"LEAST(rate_limit, bucket_tokens + GREATEST(0, TIMESTAMPDIFF(MICROSECOND, " \
 	"bucket_at, NOW(6))) * rate_limit / (rate_window * 1e6)))"
 
-/* True when the key's last use is not recent (never, or a minute or more
- * ago): only then is last_used_at written again. */
+/* True when the last use is not recent (never, or more than a minute
+ * before NOW()): only then is last_used_at written again. */
 #define SQL_NOT_USED_RECENTLY "last_used_at IS NULL OR last_used_at < NOW() - INTERVAL 60 SECOND"
 /* Verify's columns of a key (db_key_row.h): usable now, and the uses in its
  * bucket in millionths (0 without a limit). */
