@@ -6,6 +6,7 @@
 
 #include "db_admin.h"
 #include "db_driver.h"
+#include "db_events.h"
 #include "log.h"
 #include "number.h"
 

@@ -42,6 +42,24 @@ enum db_status db_run_prepared(struct db *, enum stmt_id, MYSQL_BIND *params,
     MYSQL_BIND *results, unsigned long long *affected, int *retry,
     db_row_cb *row, void *ctx);
 
+/* The two common shapes of db_run_prepared.  db_exec: a statement with
+ * input binds only (a write; *affected, may be NULL, gets the changed row
+ * count).  db_fetch_one: a read of one row into results (DB_NOT_FOUND for
+ * none; further rows are discarded).  retry as db_run_prepared's. */
+static inline enum db_status
+db_exec(struct db *db, enum stmt_id id, MYSQL_BIND *params,
+    unsigned long long *affected, int *retry)
+{
+	return db_run_prepared(db, id, params, NULL, affected, retry, NULL, NULL);
+}
+
+static inline enum db_status
+db_fetch_one(struct db *db, enum stmt_id id, MYSQL_BIND *params, MYSQL_BIND *results,
+    int *retry)
+{
+	return db_run_prepared(db, id, params, results, NULL, retry, NULL, NULL);
+}
+
 /* 1 if statement text sql, whose connection failed under it, may be sent
  * again on a new connection: only a read, outside a transaction.  A write
  * whose answer was lost may have committed (a verify's spending would
@@ -111,15 +129,6 @@ enum db_status db_batch_run(struct db *, const char *sql, struct db_batch_result
  * lost connection, else DB_ERROR. */
 enum db_status db_fail(struct db *, const char *what, int *retry);
 
-/*
- * Records one event of the audit trail (actions: generated, created,
- * rotated, updated, revoked, deleted) for key_id of user_id; details is a
- * JSON object's text or NULL.  For the body of a transaction (db_tx_run):
- * the event commits, or rolls back, with the change it records.
- */
-enum db_status db_event_record(struct db *, uint64_t key_id, uint64_t user_id,
-    const char *action, const struct db_actor *, const char *details, int *retry);
-
 /* Bind helpers: each clears b and points it at caller storage. */
 void db_bind_u64(MYSQL_BIND *b, uint64_t *v);
 void db_bind_in_str(MYSQL_BIND *b, const char *s, size_t len);
@@ -128,42 +137,6 @@ void db_bind_out_int(MYSQL_BIND *b, int *v, my_bool *null);
 void db_bind_out_i64(MYSQL_BIND *b, long long *v, my_bool *null);
 void db_bind_out_time(MYSQL_BIND *b, MYSQL_TIME *t, my_bool *null);
 void db_bind_in_time(MYSQL_BIND *b, MYSQL_TIME *t, int64_t us);
-
-/* The columns of a key row, by place in its reads (db_key_row.h). */
-enum key_column { DB_KEY_ROW(KEY_ENUM) KC__MAX };
-
-enum key_bind_mode {
-	KEY_BIND_SHOW = KEY_READ_SHOW,		/* show's columns (the join's) */
-	KEY_BIND_SETTINGS = KEY_READ_SETTINGS,	/* ... then the settings */
-	KEY_BIND_VERIFY = KEY_READ_VERIFY	/* ... then verify's */
-};
-
-/* A fetched column of a type that is not fetched into its member. */
-union key_cell {
-	uint64_t	u;
-	long long	i;
-	int		n;
-	MYSQL_TIME	t;
-};
-
-/* Result buffers of one key row, bound into res (which may follow other
- * columns of the same row) or into own. */
-struct key_binds {
-	MYSQL_BIND		 own[KC__MAX];
-	MYSQL_BIND		*res;
-	union key_cell		 cell[KC__MAX];
-	my_bool			 null[KC__MAX];
-	unsigned long		 len[KC__MAX];
-	enum key_bind_mode	 mode;
-	struct db_key		*k;
-};
-
-/* Binds the columns of mode to k (zeroed); db_key_finish sets every member
- * of those columns from the row just fetched, NULL or not (strings
- * terminated, times converted), so one binding serves row after row.
- * Cannot fail. */
-void db_key_bind(struct key_binds *, MYSQL_BIND *res, struct db_key *, enum key_bind_mode);
-void db_key_finish(struct key_binds *);
 
 /* Sleeps a random, widening while before retry attempt (1, 2, ...) of
  * something that hit a deadlock or a certification conflict. */

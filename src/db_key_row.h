@@ -57,7 +57,7 @@
 	X(KC_ROTATED,   "rotated_to",           rotated_to,     U64,       KEY_NO_FLAG,               SETTINGS) \
 	X(KC_HASH,      "secret_hash",          secret_hash,    HASH,      KEY_NO_FLAG,               VERIFY)   \
 	X(KC_LIVE,      SQL_KEY_LIVE,           live,           FLAG,      KEY_NO_FLAG,               VERIFY)   \
-	X(KC_STALE,     SQL_RECENTLY_USED,      stale,          FLAG,      KEY_NO_FLAG,               VERIFY)   \
+	X(KC_STALE,     SQL_NOT_USED_RECENTLY,  stale,          FLAG,      KEY_NO_FLAG,               VERIFY)   \
 	X(KC_BUCKET,    SQL_KEY_BUCKET_MICRO,   bucket_micro,   I64,       KEY_NO_FLAG,               VERIFY)
 
 /* The reads, in order: each selects its columns and every earlier read's. */

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "db_driver.h"
+#include "db_events.h"
+#include "db_keys.h"
 
 #define TOKEN_COLUMNS 8
 
@@ -28,7 +30,7 @@ token_fetch(struct db *db, enum stmt_id id, MYSQL_BIND *param, MYSQL_BIND *res,
 	db_bind_out_int(&res[5], &t->can_read, &rnull);
 	db_bind_out_int(&res[6], &t->can_write, &wnull);
 	db_bind_out_i64(&res[7], &age, &anull);
-	rc = db_run_prepared(db, id, param, res, NULL, NULL, NULL, NULL);
+	rc = db_fetch_one(db, id, param, res, NULL);
 	if (rc == DB_OK) {
 		if (hnull || hashlen != DB_HASH_HEX)
 			return DB_NOT_FOUND;	/* not a Sanctum hash: cannot match */
@@ -62,7 +64,7 @@ db_token_touch(struct db *db, uint64_t id)
 	MYSQL_BIND p[1];
 
 	db_bind_u64(&p[0], &id);
-	return db_run_prepared(db, ST_TOKEN_TOUCH, p, NULL, NULL, NULL, NULL, NULL);
+	return db_exec(db, ST_TOKEN_TOUCH, p, NULL, NULL);
 }
 
 /* ------------------------------------------------------------ keys */
@@ -197,7 +199,7 @@ db_key_by_value(struct db *db, const char *key, struct db_key *k)
 
 	db_key_bind(&b, NULL, k, KEY_BIND_VERIFY);
 	db_bind_in_str(&p[0], key, strlen(key));
-	rc = db_run_prepared(db, ST_KEY_BY_VALUE, p, b.res, NULL, NULL, NULL, NULL);
+	rc = db_fetch_one(db, ST_KEY_BY_VALUE, p, b.res, NULL);
 	if (rc == DB_OK)
 		db_key_finish(&b);
 	return rc;
@@ -254,14 +256,13 @@ revoke_body(struct db *db, void *ctx, int *retry)
 
 	db_bind_u64(&p[0], &c->id);
 	db_bind_u64(&p[1], &c->user_id);
-	if ((rc = db_run_prepared(db, ST_KEY_REVOKE, p, NULL, &changed, retry, NULL,
-	    NULL)) != DB_OK)
+	if ((rc = db_exec(db, ST_KEY_REVOKE, p, &changed, retry)) != DB_OK)
 		return rc;
 	if (changed > 0 && (rc = db_event_record(db, c->id, c->user_id, "revoked", c->actor,
 	    NULL, retry)) != DB_OK)
 		return rc;
 	db_bind_out_time(&res[0], &t, &null);
-	rc = db_run_prepared(db, ST_KEY_REVOKED_AT, p, res, NULL, retry, NULL, NULL);
+	rc = db_fetch_one(db, ST_KEY_REVOKED_AT, p, res, retry);
 	if (rc == DB_OK)
 		c->revoked_at = db_time_us(&t, null);
 	return rc;
@@ -285,7 +286,7 @@ db_key_touch(struct db *db, uint64_t id)
 	MYSQL_BIND p[1];
 
 	db_bind_u64(&p[0], &id);
-	return db_run_prepared(db, ST_KEY_TOUCH, p, NULL, NULL, NULL, NULL, NULL);
+	return db_exec(db, ST_KEY_TOUCH, p, NULL, NULL);
 }
 
 /* Locks the user's row: every key-changing transaction of one user queues
@@ -298,7 +299,7 @@ lock_user(struct db *db, uint64_t *user_id, int *retry)
 
 	db_bind_u64(&p[0], user_id);
 	db_bind_u64(&res[0], &locked);
-	return db_run_prepared(db, ST_USER_LOCK, p, res, NULL, retry, NULL, NULL);
+	return db_fetch_one(db, ST_USER_LOCK, p, res, retry);
 }
 
 struct create_ctx {
@@ -323,7 +324,7 @@ create_body(struct db *db, void *ctx, int *retry)
 		return rc;
 	db_bind_u64(&p[0], &c->user_id);
 	db_bind_u64(&res[0], &live);
-	if ((rc = db_run_prepared(db, ST_KEY_COUNT_LIVE, p, res, NULL, retry, NULL, NULL)) != DB_OK)
+	if ((rc = db_fetch_one(db, ST_KEY_COUNT_LIVE, p, res, retry)) != DB_OK)
 		return rc;
 	if (live >= c->max_live)
 		return DB_LIMIT;
@@ -346,7 +347,7 @@ create_body(struct db *db, void *ctx, int *retry)
 	    k->allowed_ips != NULL ? strlen(k->allowed_ips) : 0);
 	if (k->allowed_ips == NULL)
 		p[12].buffer_type = MYSQL_TYPE_NULL;
-	if ((rc = db_run_prepared(db, ST_KEY_CREATE, p, NULL, NULL, retry, NULL, NULL)) != DB_OK)
+	if ((rc = db_exec(db, ST_KEY_CREATE, p, NULL, retry)) != DB_OK)
 		return rc;
 	c->id = db_insert_id(db, ST_KEY_CREATE);
 	return db_event_record(db, c->id, c->user_id, "created", c->actor, NULL, retry);

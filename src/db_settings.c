@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "db_driver.h"
+#include "db_events.h"
+#include "db_keys.h"
 #include "log.h"
 
 /* Attempts of one spending that meets certification conflicts (another
@@ -33,7 +35,7 @@ db_key_spend(struct db *db, uint64_t id, unsigned cost, int *spent,
 	for (attempt = 0; attempt < SPEND_ATTEMPTS; attempt++) {
 		if (attempt > 0)
 			db_backoff(attempt);
-		rc = db_run_prepared(db, ST_KEY_SPEND, p, NULL, NULL, &retry, NULL, NULL);
+		rc = db_exec(db, ST_KEY_SPEND, p, NULL, &retry);
 		if (rc != DB_ERROR || !retry)
 			break;
 	}
@@ -97,7 +99,7 @@ write_key(struct db *db, const struct db_key *cur, const struct db_key *k, int *
 		p[9].buffer_type = MYSQL_TYPE_NULL;
 	db_bind_in_time(&p[10], &upd, k->updated_at);
 	db_bind_u64(&p[11], &id);
-	return db_run_prepared(db, ST_KEY_UPDATE, p, NULL, NULL, retry, NULL, NULL);
+	return db_exec(db, ST_KEY_UPDATE, p, NULL, retry);
 }
 
 static enum db_status
@@ -113,7 +115,7 @@ update_body(struct db *db, void *ctx, int *retry)
 	db_key_bind(&b, NULL, &cur, KEY_BIND_SETTINGS);
 	db_bind_u64(&p[0], &c->id);
 	db_bind_u64(&p[1], &c->user_id);
-	if ((rc = db_run_prepared(db, ST_KEY_LOCK, p, b.res, NULL, retry, NULL, NULL)) != DB_OK)
+	if ((rc = db_fetch_one(db, ST_KEY_LOCK, p, b.res, retry)) != DB_OK)
 		return rc;
 	db_key_finish(&b);
 	*c->out = cur;

@@ -43,7 +43,9 @@
 	"LEAST(rate_limit, bucket_tokens + GREATEST(0, TIMESTAMPDIFF(MICROSECOND, " \
 	"bucket_at, NOW(6))) * rate_limit / (rate_window * 1e6)))"
 
-#define SQL_RECENTLY_USED "last_used_at IS NULL OR last_used_at < NOW() - INTERVAL 60 SECOND"
+/* True when the last use is not recent (never, or more than a minute
+ * before NOW()): only then is last_used_at written again. */
+#define SQL_NOT_USED_RECENTLY "last_used_at IS NULL OR last_used_at < NOW() - INTERVAL 60 SECOND"
 /* Verify's columns of a key (db_key_row.h): usable now, and the uses in its
  * bucket in millionths (0 without a limit). */
 #define SQL_KEY_LIVE "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > NOW(6))"
@@ -56,7 +58,7 @@
 #define SQL_TOKEN_KEY_BY_HASH	SQL_TOKEN_KEY_SELECT SQL_TOKEN_WHERE "AND t.token = ?"
 #define SQL_TOKEN_TOUCH \
 	"UPDATE personal_access_tokens SET last_used_at = NOW(), updated_at = NOW() " \
-	"WHERE id = ? AND (" SQL_RECENTLY_USED ")"
+	"WHERE id = ? AND (" SQL_NOT_USED_RECENTLY ")"
 #define SQL_USER_LOCK		"SELECT id FROM users WHERE id = ? FOR UPDATE"
 /* Generate's statements before it recorded events (the benchmark's
  * database ceiling still runs them; the responder uses SQL_GENERATE_*). */
@@ -81,7 +83,7 @@
 #define SQL_KEY_REVOKED_AT	"SELECT revoked_at FROM api_keys WHERE id = ? AND user_id = ?"
 #define SQL_KEY_BY_VALUE	"SELECT " DB_KEY_SQL_VERIFY " FROM api_keys WHERE `key` = ?"
 #define SQL_KEY_TOUCH \
-	"UPDATE api_keys SET last_used_at = NOW() WHERE id = ? AND (" SQL_RECENTLY_USED ")"
+	"UPDATE api_keys SET last_used_at = NOW() WHERE id = ? AND (" SQL_NOT_USED_RECENTLY ")"
 
 /* One event of the audit trail, in the transaction of the change it records. */
 #define SQL_EVENT_INSERT \
@@ -106,7 +108,7 @@
 	"bucket_at = IF(rate_limit IS NULL OR rate_window IS NULL, NULL, NOW(6)), " \
 	"remaining_uses = remaining_uses - ?, " \
 	"last_used_at = IF(LAST_INSERT_ID((IFNULL(remaining_uses, 0) * 2097152 + " \
-	"IFNULL(CAST(FLOOR(bucket_tokens) AS UNSIGNED), 0)) * 2 + 1) IS NOT NULL AND (" SQL_RECENTLY_USED "), " \
+	"IFNULL(CAST(FLOOR(bucket_tokens) AS UNSIGNED), 0)) * 2 + 1) IS NOT NULL AND (" SQL_NOT_USED_RECENTLY "), " \
 	"NOW(), last_used_at) " \
 	"WHERE id = ? AND enabled AND revoked_at IS NULL " \
 	"AND (expires_at IS NULL OR expires_at > NOW(6)) " \

@@ -42,7 +42,7 @@ keys_events(struct app *app, const struct request *req, const struct call *call,
 	 * user's, or deleted by generate is the same 404 (its events stay,
 	 * for the admin tool). */
 	if (!call->key_found) {
-		response_error_code(res, 404, MSG_KEY_NOT_FOUND);
+		response_key_not_found(res);
 		return;
 	}
 	w = response_open(res, 200, 1, MSG_EVENTS);

@@ -12,7 +12,7 @@ handler_db_failed(struct response *res, enum db_status rc, const char *message)
 	case DB_OK:
 		return 0;
 	case DB_NOT_FOUND:
-		response_error_code(res, 404, MSG_KEY_NOT_FOUND);
+		response_key_not_found(res);
 		break;
 	case DB_UNAVAILABLE:
 		response_error(res, 503, MSG_UNAVAILABLE);

@@ -8,6 +8,7 @@
 #include "crypto.h"
 #include "keys.h"
 #include "log.h"
+#include "stored.h"
 #include "timeutil.h"
 
 #define MSG_GENERATED		"API key generated successfully"
@@ -117,7 +118,7 @@ keys_show(struct app *app, const struct request *req, const struct call *call,
 	/* The router fetched the key with the token (prefetch_key); a bad id
 	 * matched nothing. */
 	if (!call->key_found) {
-		response_error_code(res, 404, MSG_KEY_NOT_FOUND);
+		response_key_not_found(res);
 		return;
 	}
 	/* Exactly the MyTPE fields: later columns are not shown here. */
@@ -391,7 +392,7 @@ keys_revoke(struct app *app, const struct request *req, const struct call *call,
 	struct jw *w;
 
 	if (call->id == 0) {
-		response_error_code(res, 404, MSG_KEY_NOT_FOUND);
+		response_key_not_found(res);
 		return;
 	}
 	handler_actor(req, call, &actor);

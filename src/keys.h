@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "handler.h"
+#include "stored.h"
 #include "validate.h"
 
 #define KEY_PREFIX	"MTP_KEY_"

@@ -19,7 +19,7 @@
 #include "request.h"
 #include "response.h"
 #include "router.h"
-#include "validate.h"
+#include "stored.h"
 
 extern char **environ;
 

@@ -6,6 +6,7 @@
 
 #include "keys.h"
 #include "log.h"
+#include "stored.h"
 #include "timeutil.h"
 
 #define MSG_UPDATED		"API key updated successfully"
@@ -137,7 +138,7 @@ keys_patch(struct app *app, const struct request *req, const struct call *call,
 	/* Order of checks: the key (fetched with the token), the body, its
 	 * rules, then the key's state inside the transaction. */
 	if (!call->key_found) {
-		response_error_code(res, 404, MSG_KEY_NOT_FOUND);
+		response_key_not_found(res);
 		return;
 	}
 	memset(&in, 0, sizeof(in));

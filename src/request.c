@@ -133,7 +133,7 @@ request_init(struct request *req, char *const *envp)
 	else if (num_parse_u64(cl, &len64) != 0)
 		req->body_state = BODY_BAD_LENGTH;
 	else
-		req->body_state = (req->content_length = len64) > 0 ? BODY_SHORT : BODY_NONE;
+		req->body_state = (req->content_length = len64) > 0 ? BODY_UNREAD : BODY_NONE;
 	return 0;
 }
 
@@ -143,7 +143,7 @@ request_read_body(struct request *req, request_reader *reader, void *ctx, size_t
 	size_t want, got = 0;
 	ssize_t n;
 
-	if (req->body_state != BODY_SHORT)
+	if (req->body_state != BODY_UNREAD)
 		return 0;
 	if (req->content_length > max) {
 		req->body_state = BODY_TOO_LARGE;

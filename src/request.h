@@ -22,7 +22,8 @@ enum body_state {
 	BODY_NONE = 0,		/* no body announced */
 	BODY_OK,		/* body[0..body_len) holds all of it */
 	BODY_TOO_LARGE,		/* announced length over the cap: nothing read */
-	BODY_SHORT,		/* fewer bytes arrived than announced */
+	BODY_UNREAD,		/* announced, not read yet (request_read_body) */
+	BODY_SHORT,		/* read: fewer bytes arrived than announced */
 	BODY_BAD_LENGTH		/* CONTENT_LENGTH is not a decimal number */
 };
 

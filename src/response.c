@@ -92,6 +92,12 @@ response_unauthenticated(struct response *r)
 	r->challenge = 1;
 }
 
+void
+response_key_not_found(struct response *r)
+{
+	response_error_code(r, 404, MSG_KEY_NOT_FOUND);
+}
+
 /* Decimal digits of a status or length.  Cannot fail (bounded). */
 static size_t
 format_uint(char *buf, size_t size, unsigned long long v)

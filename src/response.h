@@ -40,6 +40,10 @@ void response_error_code(struct response *, int status, const char *message);
 /* The 401 of an unknown bearer token, with the Bearer challenge. */
 void response_unauthenticated(struct response *);
 
+/* The 404 of a key that does not exist or is another user's (every key
+ * route answers it alike). */
+void response_key_not_found(struct response *);
+
 /*
  * Renders the CGI/FastCGI response (Status, headers, blank line, body) into
  * a new buffer the caller frees (and should wipe: it may hold a secret).  A

@@ -6,6 +6,7 @@
 #include "crypto.h"
 #include "keys.h"
 #include "log.h"
+#include "stored.h"
 #include "timeutil.h"
 
 #define MSG_ROTATED		"API key rotated successfully"
@@ -101,7 +102,7 @@ keys_rotate(struct app *app, const struct request *req, const struct call *call,
 	/* The key (fetched with the token) before the body, the body before
 	 * the key's state: the order of checks of every key route. */
 	if (!call->key_found) {
-		response_error_code(res, 404, MSG_KEY_NOT_FOUND);
+		response_key_not_found(res);
 		return;
 	}
 	if (rotate_body_refused(req, now, &in, res))

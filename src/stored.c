@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "crypto.h"
+#include "stored.h"
 #include "validate.h"
 
 /* A parsed value through the writer, PHP's way. */

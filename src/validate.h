@@ -1,4 +1,4 @@
-/* validate.h: JSON request bodies read into checked C values by declared field tables (validate.c); JSON stored in the database re-encoded (stored.c, the only jansson user). */
+/* validate.h: JSON request bodies read into checked C values by declared field tables (validate.c; JSON stored in the database is stored.h's). */
 #ifndef APIKEYS_VALIDATE_H
 #define APIKEYS_VALIDATE_H
 
@@ -149,34 +149,5 @@ enum valid_result validate_body(const char *body, size_t len,
 
 /* Writes the errors as a JSON object of arrays ({"name":["..."]}). */
 void validate_errors_write(struct jw *, const struct valid_errors *);
-
-/*
- * Writes a JSON text stored in the database (a key's permissions) through
- * the writer, as PHP would re-encode it; text that is not a JSON array is
- * written as [].  Cannot fail (a failure marks the writer).
- */
-void validate_stored_write(struct jw *, const char *text);
-
-/*
- * Reads a JSON array of strings stored in the database (a key's
- * permissions or allowed_ips) into out, in order; items that are not
- * strings of at most VALID_ITEM_MAX bytes, and items past VALID_SET_MAX,
- * are left out.  Text that is not a JSON array gives an empty set.
- * Returns the array's length (at most VALID_SET_MAX; 0 for NULL, "" and
- * "[]"), or -1 when the text is not a JSON array of strings.
- */
-int validate_stored_set(const char *text, struct valid_set *out);
-
-/*
- * Writes a JSON object stored in the database (an event's details) through
- * the writer, as PHP would re-encode it; NULL, or text that is not a JSON
- * object, is written as null.  Cannot fail (a failure marks the writer).
- */
-void validate_stored_object_write(struct jw *, const char *text);
-
-/* Makes jansson wipe every block it frees.  jansson reads only the JSON
- * stored in the database (stored.c); bodies, which may hold a secret, are
- * read by jsonr.c.  Call once at start-up.  Cannot fail. */
-void validate_library_init(void);
 
 #endif

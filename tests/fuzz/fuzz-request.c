@@ -180,11 +180,11 @@ check_init(const struct request *req, const char *method, const char *uri,
 		if (req->body_state != BODY_BAD_LENGTH)
 			abort();
 	} else if (rc == 1) {
-		if (req->body_state != BODY_BAD_LENGTH && (req->body_state != BODY_SHORT ||
+		if (req->body_state != BODY_BAD_LENGTH && (req->body_state != BODY_UNREAD ||
 		    req->content_length <= 100000000000000000ULL))
 			abort();
 	} else if (req->content_length != cl ||
-	    req->body_state != (cl > 0 ? BODY_SHORT : BODY_NONE))
+	    req->body_state != (cl > 0 ? BODY_UNREAD : BODY_NONE))
 		abort();
 }
 
@@ -194,7 +194,7 @@ check_body(const struct request *req, enum body_state before,
 {
 	size_t want;
 
-	if (before != BODY_SHORT) {
+	if (before != BODY_UNREAD) {
 		/* Nothing announced, or announced wrong: nothing read. */
 		if (req->body_state != before || req->body != NULL || req->body_len != 0)
 			abort();

@@ -38,9 +38,12 @@ static size_t nkeys;
 static uint64_t next_key_id = 1;
 static int64_t clock_now;
 
-/* Token buckets of keys with a rate limit, by key id (none: full). */
+/* Token buckets of keys with a rate limit, by key id: bucket_tokens (a
+ * DOUBLE column) and bucket_at (microseconds), both NULL (full) until the
+ * first spending.  No slot: full. */
 static struct {
 	uint64_t	id;
+	int		null;
 	double		tokens;
 	int64_t		at;
 } buckets[FAKE_KEYS];
@@ -627,22 +630,60 @@ bucket_slot(uint64_t id)
 	if (nbuckets >= FAKE_KEYS)
 		return 0;
 	buckets[nbuckets].id = id;
-	buckets[nbuckets].tokens = -1;	/* full */
+	buckets[nbuckets].null = 1;
 	return nbuckets++;
 }
 
-/* The uses in a key's bucket now, refilled as SQL_BUCKET_LEVEL does. */
+/*
+ * The uses in a key's bucket now: SQL_BUCKET_LEVEL (db_sql.h) step by step,
+ * in the types MariaDB evaluates it in, so that the fake gives the same
+ * double, bit for bit (tests/bucket-oracle.test compares the two):
+ *   GREATEST(0, TIMESTAMPDIFF(MICROSECOND, bucket_at, NOW(6)))  an integer
+ *   ... * rate_limit                                     an integer product
+ *   ... / (rate_window * 1e6)     1e6 is a DOUBLE literal: a double division
+ *   bucket_tokens + ...                 the DOUBLE column plus that double
+ *   LEAST(rate_limit, ...)                       compared as doubles
+ * and rate_limit itself while the bucket is NULL (never spent).
+ */
 static double
 bucket_level(const struct db_key *row)
 {
 	size_t b = bucket_slot(row->id);
+	int64_t elapsed;
 	double level;
 
-	if (buckets[b].tokens < 0)
-		return row->rate_limit;
-	level = buckets[b].tokens + (double)(now() - buckets[b].at) / 1e6 *
-	    row->rate_limit / row->rate_window;
-	return level > row->rate_limit ? row->rate_limit : level;
+	if (buckets[b].null)
+		return (double)row->rate_limit;
+	elapsed = now() - buckets[b].at;
+	if (elapsed < 0)
+		elapsed = 0;	/* a clock behind bucket_at refills nothing */
+	level = buckets[b].tokens + (double)((uint64_t)elapsed * row->rate_limit) /
+	    ((double)row->rate_window * 1e6);
+	return level < (double)row->rate_limit ? level : (double)row->rate_limit;
+}
+
+/* FLOOR of a double well inside int64_t's range (without libm). */
+static double
+floor_double(double x)
+{
+	double t = (double)(int64_t)x;
+
+	return t > x ? t - 1 : t;
+}
+
+/* SQL_KEY_BUCKET_MICRO: FLOOR(level * 1e6), 0 without a limit. */
+static int64_t
+bucket_micro(const struct db_key *row)
+{
+	return row->rate_limit != 0 ? (int64_t)floor_double(bucket_level(row) * 1e6) : 0;
+}
+
+/* SQL_NOT_USED_RECENTLY: never used, or before NOW() (whole seconds) less
+ * 60 seconds. */
+static int
+not_used_recently(const struct db_key *row)
+{
+	return row->last_used_at == DB_TIME_NULL || row->last_used_at < now_whole() - 60 * TIME_US;
 }
 
 void
@@ -650,6 +691,7 @@ fake_db_bucket_set(uint64_t id, double left, int64_t at)
 {
 	size_t b = bucket_slot(id);
 
+	buckets[b].null = 0;
 	buckets[b].tokens = left;
 	buckets[b].at = at;
 }
@@ -689,15 +731,17 @@ db_key_spend(struct db *db, uint64_t id, unsigned cost, int *spent,
 		return DB_OK;
 	if (row->rate_limit != 0) {
 		b = bucket_slot(id);
+		buckets[b].null = 0;
 		buckets[b].tokens = level - 1;
 		buckets[b].at = now();
-		*bucket_left = (uint64_t)(level - 1);
+		/* CAST(FLOOR(bucket_tokens) AS UNSIGNED) of the stored double. */
+		*bucket_left = (uint64_t)floor_double(buckets[b].tokens);
 	}
 	if (row->has_remaining) {
 		row->remaining_uses -= cost;
 		*remaining_uses = row->remaining_uses;
 	}
-	if (row->last_used_at == DB_TIME_NULL || now() - row->last_used_at >= 60 * TIME_US)
+	if (not_used_recently(row))
 		row->last_used_at = now_whole();
 	*spent = 1;
 	return DB_OK;
@@ -720,8 +764,14 @@ db_key_update(struct db *db, uint64_t id, uint64_t user_id, const struct db_acto
 	if ((row = fake_db_key(id)) == NULL || row->user_id != user_id)
 		return DB_NOT_FOUND;
 	fake_db_row_read(row, out, KEY_READ_SETTINGS);
+	/* As db_settings.c: revoked first, then rotated (a key in its overlap
+	 * is retired too: a PATCH must not extend or revive it). */
 	if (row->revoked_at != DB_TIME_NULL) {
-		*revoked = 1;
+		*revoked = DB_KEY_REVOKED;
+		return DB_OK;
+	}
+	if (row->rotated_to != 0) {
+		*revoked = DB_KEY_ROTATED;
 		return DB_OK;
 	}
 	details[0] = '\0';
@@ -729,7 +779,7 @@ db_key_update(struct db *db, uint64_t id, uint64_t user_id, const struct db_acto
 		return DB_OK;
 	/* A new or changed limit starts with a full bucket. */
 	if (next.rate_limit != row->rate_limit || next.rate_window != row->rate_window)
-		buckets[bucket_slot(id)].tokens = -1;
+		buckets[bucket_slot(id)].null = 1;
 	memcpy(next.secret_hash, row->secret_hash, sizeof(next.secret_hash));
 	*row = next;
 	fake_db_row_read(row, out, KEY_READ_SETTINGS);
@@ -744,8 +794,9 @@ db_key_rotate(struct db *db, const struct db_rotate *in, const struct db_actor *
 	enum db_status rc = enter("db_key_rotate", "id=%llu user=%llu grace=%u actor=%s",
 	    (unsigned long long)in->id, (unsigned long long)in->user_id, in->grace_seconds,
 	    actor->name);
-	struct db_key *row, nk;
+	struct db_key *row, *prev, nk;
 	char details[96];
+	size_t i;
 
 	(void)db;
 	memset(out, 0, sizeof(*out));
@@ -759,6 +810,16 @@ db_key_rotate(struct db *db, const struct db_rotate *in, const struct db_actor *
 	}
 	if (nkeys >= FAKE_KEYS)
 		return DB_ERROR;
+	/* As db_rotate.c: the key the rotated key replaced, if its overlap
+	 * still runs, is revoked now (at most two live keys a chain). */
+	for (i = 0; i < nkeys; i++) {
+		prev = &keys[i];
+		if (prev->user_id == in->user_id && prev->rotated_to == in->id &&
+		    key_live(prev)) {
+			prev->revoked_at = prev->updated_at = now_whole();
+			event_add(prev->id, in->user_id, "revoked", actor, NULL);
+		}
+	}
 	nk = *row;
 	nk.id = next_key_id;
 	snprintf(nk.key, sizeof(nk.key), "%s", in->key);
@@ -837,8 +898,8 @@ db_key_by_value(struct db *db, const char *key, struct db_key *k)
 		return DB_NOT_FOUND;
 	fake_db_row_read(row, k, KEY_READ_VERIFY);
 	k->live = key_live(row);
-	k->stale = row->last_used_at == DB_TIME_NULL || now() - row->last_used_at >= 60 * TIME_US;
-	k->bucket_micro = row->rate_limit != 0 ? (int64_t)(bucket_level(row) * 1e6) : 0;
+	k->stale = not_used_recently(row);
+	k->bucket_micro = bucket_micro(row);
 	return DB_OK;
 }
 
@@ -853,7 +914,7 @@ db_key_touch(struct db *db, uint64_t id)
 		return rc;
 	if ((row = fake_db_key(id)) == NULL)
 		return DB_NOT_FOUND;
-	if (row->last_used_at == DB_TIME_NULL || now() - row->last_used_at >= 60 * TIME_US)
+	if (not_used_recently(row))
 		row->last_used_at = now_whole();
 	return DB_OK;
 }

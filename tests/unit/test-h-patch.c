@@ -86,11 +86,39 @@ test_patch(void)
 	ok(r.status == 503 && strcmp(r.body, UNAVAIL_503) == 0, "patch: database gone: 503");
 }
 
+/* A rotated key in its overlap (rotated_to set, not revoked) is retired as
+ * the real database sees it: 409, nothing written. */
+static void
+test_patch_rotated(void)
+{
+	struct db_key *row;
+	int64_t updated;
+
+	seed();
+	send_req("POST", "/api/api-keys/7/rotate", TOK1, "{\"grace_seconds\":300}");
+	is_int(r.status, 201, "patch rotated: the key rotated with a grace");
+	row = fake_db_key(7);
+	ok(row != NULL && row->revoked_at == DB_TIME_NULL && row->rotated_to == 11,
+	    "patch rotated: the old key is live, in its overlap");
+	updated = row != NULL ? row->updated_at : 0;
+	fake_db_log_clear();
+	send_req("PATCH", "/api/api-keys/7", TOK1, "{\"name\":\"again\"}");
+	is_int(r.status, 409, "patch a rotated key: 409");
+	is_str(r.body, "{\"success\":false,\"message\":\"API key was rotated.\"}",
+	    "patch a rotated key: its message");
+	ok(row != NULL && strcmp(row->name, "Prod") == 0 && row->updated_at == updated,
+	    "patch a rotated key: nothing changed");
+	is_int(fake_db_event_count(), 2, "patch a rotated key: no event (rotated, created)");
+	is_str(fake_db_log(), "db_token_with_key token=5 key=7; db_key_update id=7 user=1 "
+	    "actor=token:5 ip=-", "patch a rotated key: the database decides, in the update");
+}
+
 int
 main(void)
 {
 	ok(fixture_start() == 0, "fixture values are 48 long");
 	test_patch();
+	test_patch_rotated();
 	is_int(fixture_finish(), 0, "every answer's Content-Length is its body's length");
 	ok(fixture_fake_only(), "the real database layer is not linked (the fake stands in)");
 	return tap_done();

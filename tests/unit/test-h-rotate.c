@@ -183,11 +183,55 @@ test_rotate(void)
 	remote_addr = NULL;
 }
 
+/* Rotating the key a rotation made ends the overlap of the key before it:
+ * at most two live keys a chain, the older one revoked with its event. */
+static void
+test_rotate_chain(void)
+{
+	struct db_key *a, *b;
+	size_t n;
+
+	seed();
+	send_req("POST", "/api/api-keys/7/rotate", TOK1, "{\"grace_seconds\":300}");
+	is_int(r.status, 201, "chain: 7 rotated to 11 with a grace");
+	a = fake_db_key(7);
+	ok(a != NULL && a->revoked_at == DB_TIME_NULL, "chain: 7 lives on in its overlap");
+	n = fake_db_event_count();
+	remote_addr = "198.51.100.4";
+	send_req("POST", "/api/api-keys/11/rotate", TOK1, "{\"grace_seconds\":300}");
+	is_int(r.status, 201, "chain: 11 rotated to 12 with a grace");
+	a = fake_db_key(7);
+	b = fake_db_key(11);
+	ok(a != NULL && a->revoked_at != DB_TIME_NULL, "chain: 7's overlap ended (revoked)");
+	ok(b != NULL && b->revoked_at == DB_TIME_NULL && fake_db_rotated_to(11) == 12,
+	    "chain: 11 lives on in its own overlap");
+	is_int(fake_db_event_count(), n + 3, "chain: revoked, rotated, created");
+	is_str(fake_db_event_line(n), "key=7 user=1 action=revoked actor=token:5 "
+	    "ip=198.51.100.4 details=-", "chain: 7 revoked first, by the same actor");
+	is_str(fake_db_event_line(n + 1), "key=11 user=1 action=rotated actor=token:5 "
+	    "ip=198.51.100.4 details={\"rotated_to\":12,\"grace_seconds\":300}",
+	    "chain: then 11 rotated");
+	remote_addr = NULL;
+
+	/* A key whose overlap already ran out is left as it is. */
+	seed();
+	send_req("POST", "/api/api-keys/7/rotate", TOK1, "{\"grace_seconds\":60}");
+	b = fake_db_key(11);
+	fake_db_set_now(b != NULL ? b->created_at + 61 * TIME_US : 0);
+	n = fake_db_event_count();
+	send_req("POST", "/api/api-keys/11/rotate", TOK1, NULL);
+	is_int(r.status, 201, "chain after the overlap: 201");
+	ok(fake_db_key(7) != NULL && fake_db_key(7)->revoked_at == DB_TIME_NULL &&
+	    fake_db_event_count() == n + 2, "chain after the overlap: the expired key untouched");
+	fake_db_set_now(T_NOW);
+}
+
 int
 main(void)
 {
 	ok(fixture_start() == 0, "fixture values are 48 long");
 	test_rotate();
+	test_rotate_chain();
 	is_int(fixture_finish(), 0, "every answer's Content-Length is its body's length");
 	ok(fixture_fake_only(), "the real database layer is not linked (the fake stands in)");
 	return tap_done();

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "db_driver.h"
+#include "db_keys.h"
 #include "fake-db.h"
 #include "tap.h"
 

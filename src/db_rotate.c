@@ -1,10 +1,11 @@
-/* db_audit.c: rotation (the new key, the old one pointed at it, the overlap before it ended, the events, one transaction) and the reading of a key's audit trail. */
+/* db_rotate.c: rotation: the new key, the old one pointed at it, the overlap before it ended, the events, one transaction. */
 #include "ac-config.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "db_driver.h"
+#include "db_events.h"
 
 /* Room for a rotation event's details: two ids and the grace. */
 #define DETAILS_SHORT	96
@@ -35,8 +36,7 @@ rotate_lock(struct db *db, struct rotate_ctx *c, int *retry, int64_t *expires_at
 	db_bind_out_str(&res[1], out->permissions, sizeof(out->permissions) - 1, &plen, &pnull);
 	db_bind_out_time(&res[2], &exp, &enull);
 	db_bind_out_int(&res[3], &rotatable, &rnull);
-	if ((rc = db_run_prepared(db, ST_KEY_ROTATE_LOCK, p, res, NULL, retry, NULL,
-	    NULL)) != DB_OK)
+	if ((rc = db_fetch_one(db, ST_KEY_ROTATE_LOCK, p, res, retry)) != DB_OK)
 		return rc;
 	out->name[nnull ? 0 : nlen] = '\0';
 	out->name_null = nnull;
@@ -93,8 +93,7 @@ rotate_end_previous(struct db *db, struct rotate_ctx *c, int *retry)
 		db_bind_u64(&p[0], &prev.ids[i]);
 		db_bind_u64(&p[1], &uid);
 		changed = 0;
-		if ((rc = db_run_prepared(db, ST_KEY_REVOKE, p, NULL, &changed, retry, NULL,
-		    NULL)) != DB_OK)
+		if ((rc = db_exec(db, ST_KEY_REVOKE, p, &changed, retry)) != DB_OK)
 			return rc;
 		if (changed > 0 && (rc = db_event_record(db, prev.ids[i], uid, "revoked",
 		    c->actor, NULL, retry)) != DB_OK)
@@ -136,8 +135,7 @@ rotate_body(struct db *db, void *ctx, int *retry)
 	db_bind_in_time(&p[4], &t[1], in->now);
 	p[5] = p[4];
 	db_bind_u64(&p[6], &old_id);
-	if ((rc = db_run_prepared(db, ST_KEY_ROTATE_INSERT, p, NULL, NULL, retry, NULL,
-	    NULL)) != DB_OK)
+	if ((rc = db_exec(db, ST_KEY_ROTATE_INSERT, p, NULL, retry)) != DB_OK)
 		return rc;
 	out->new_id = db_insert_id(db, ST_KEY_ROTATE_INSERT);
 	/* Grace 0 revokes now and leaves the expiry; a grace ends the old key
@@ -154,8 +152,7 @@ rotate_body(struct db *db, void *ctx, int *retry)
 	bind_time_or_null(&p[2], &t[3], out->old_expires_at);
 	p[3] = p[4];	/* updated_at: now */
 	db_bind_u64(&p[4], &old_id);
-	if ((rc = db_run_prepared(db, ST_KEY_ROTATE_OLD, p, NULL, NULL, retry, NULL,
-	    NULL)) != DB_OK)
+	if ((rc = db_exec(db, ST_KEY_ROTATE_OLD, p, NULL, retry)) != DB_OK)
 		return rc;
 	snprintf(details, sizeof(details), "{\"rotated_to\":%llu,\"grace_seconds\":%u}",
 	    (unsigned long long)out->new_id, in->grace_seconds);
@@ -175,56 +172,4 @@ db_key_rotate(struct db *db, const struct db_rotate *in, const struct db_actor *
 
 	memset(out, 0, sizeof(*out));
 	return db_tx_run(db, rotate_body, &c, "rotate");
-}
-
-/* ------------------------------------------------------------ events */
-
-struct events_ctx {
-	struct db_event	 e;
-	MYSQL_BIND	 res[7];
-	MYSQL_TIME	 t;
-	my_bool		 null[7];
-	unsigned long	 len[7];
-	db_event_cb	*cb;
-	void		*ctx;
-};
-
-static int
-event_row(void *ctx)
-{
-	struct events_ctx *c = ctx;
-	struct db_event *e = &c->e;
-
-	e->action[c->null[2] ? 0 : c->len[2]] = '\0';
-	e->actor[c->null[3] ? 0 : c->len[3]] = '\0';
-	e->ip[c->null[4] ? 0 : c->len[4]] = '\0';
-	e->ip_null = c->null[4];
-	e->details[c->null[5] ? 0 : c->len[5]] = '\0';
-	e->details_null = c->null[5];
-	e->created_at = db_time_us(&c->t, c->null[6]);
-	return c->cb(c->ctx, e);
-}
-
-enum db_status
-db_key_events(struct db *db, uint64_t key_id, uint64_t user_id, unsigned limit,
-    db_event_cb *cb, void *ctx)
-{
-	struct events_ctx c;
-	MYSQL_BIND p[3];
-	uint64_t lim = limit;
-
-	memset(&c, 0, sizeof(c));
-	c.cb = cb;
-	c.ctx = ctx;
-	db_bind_u64(&c.res[0], &c.e.id);
-	db_bind_u64(&c.res[1], &c.e.key_id);
-	db_bind_out_str(&c.res[2], c.e.action, sizeof(c.e.action) - 1, &c.len[2], &c.null[2]);
-	db_bind_out_str(&c.res[3], c.e.actor, sizeof(c.e.actor) - 1, &c.len[3], &c.null[3]);
-	db_bind_out_str(&c.res[4], c.e.ip, sizeof(c.e.ip) - 1, &c.len[4], &c.null[4]);
-	db_bind_out_str(&c.res[5], c.e.details, sizeof(c.e.details) - 1, &c.len[5], &c.null[5]);
-	db_bind_out_time(&c.res[6], &c.t, &c.null[6]);
-	db_bind_u64(&p[0], &key_id);
-	db_bind_u64(&p[1], &user_id);
-	db_bind_u64(&p[2], &lim);
-	return db_run_prepared(db, ST_KEY_EVENTS, p, c.res, NULL, NULL, event_row, &c);
 }
