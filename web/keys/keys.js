@@ -381,9 +381,10 @@
 	function loadKeys() {
 		return api('GET', '/api-keys').then(function (r) {
 			if (!r)
-				return;
+				return false;
 			state.keys = (r.body && r.body.data) || [];
 			renderKeys();
+			return true;
 		});
 	}
 
@@ -467,7 +468,12 @@
 		});
 	});
 
-	$('keys-refresh').addEventListener('click', function () { loadKeys().then(function () { notice('The list is up to date.'); }); });
+	$('keys-refresh').addEventListener('click', function () {
+		loadKeys().then(function (ok) {
+			if (ok)
+				notice('The list is up to date.');
+		});
+	});
 
 	$('keys-generate').addEventListener('click', function () {
 		var doomed = state.keys.map(function (k) { return keyName(k) + ' (' + k.key + ')'; });
@@ -520,8 +526,10 @@
 	/* ----------------------------------------------------------- one key */
 
 	function openKey(id) {
-		return loadKeys().then(function () {
+		return loadKeys().then(function (loaded) {
 			var k = state.keys.filter(function (x) { return x.id === id; })[0];
+			if (!loaded)
+				return;
 			if (!k) {
 				problem('That key is gone.');
 				return;
