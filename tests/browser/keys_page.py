@@ -2,6 +2,7 @@
 # usage: keys_page.py BASE_URL FRONT full|basic SHOTS_DIR
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -22,6 +23,10 @@ STATES = ('Active', 'Disabled', 'Expiring in', 'Expired', 'Rotated', 'Revoked')
 def row_texts(p):
     return p.js("return [].map.call(document.querySelectorAll('#keys-body tr'), "
                 "function (r) { return [].map.call(r.cells, function (c) { return c.textContent; }); })")
+
+
+def ctl(what):
+    subprocess.run([os.environ['TEST_CTL'], what], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def keys_of(uid):
@@ -257,6 +262,17 @@ def full(p, uid, email):
              p.wait(lambda: len(api_json(base, 'GET', '/webhooks', admin_token).get('data', [])) == n - 1),
              'delete asks first, then the webhook is gone')
     p.click('nav-keys')
+
+    # The database gone: a 503 says the service is down and the page tries
+    # again by itself; back, the list comes without a click.
+    p.wait(lambda: len(row_texts(p)) >= 1)
+    ctl('db-stop')
+    p.click('keys-refresh')
+    t.ok(p.wait(lambda: 'service is down' in p.text('problem') and 'Trying again' in p.text('problem'), 30),
+         'a 503: ' + p.text('problem'))
+    ctl('db-start')
+    t.ok(p.wait(lambda: p.text('problem') == '' and 'up to date' in p.text('notice'), 60),
+         'the database back, the retry succeeds by itself', p.text('problem'))
 
     # A token without the write ability: the 403 says what to do.
     plain = 'pagereadonly' + str(os.getpid())
