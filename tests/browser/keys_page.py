@@ -202,6 +202,10 @@ def full(p, uid, email):
     t.ok(p.js("return [].every.call(document.querySelectorAll('#keys-body button'), "
               "function (b) { return (b.getAttribute('aria-label') || b.textContent).trim() !== ''; })"),
          'every button of the list has a name')
+    unnamed = p.js("return [].filter.call(document.querySelectorAll('input, select, button, summary, textarea'), "
+                   "function (e) { return !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && "
+                   "!e.textContent.trim(); }).map(function (e) { return e.id || e.outerHTML.slice(0, 80); })")
+    t.ok(not unnamed, 'every control of the page has a label or a name', unnamed)
     for w in (1280, 375):
         over = p.shot(os.path.join(shots, 'keys-list-%d.png' % w), w)
         t.ok(over <= 0, 'the list at %d px needs no sideways scrolling' % w, over)
@@ -295,7 +299,8 @@ def full(p, uid, email):
 
     # A 401 mid-session: the page asks to sign in again.
     sign_in(p, email, PASSWORD)
-    p.wait_visible('view-keys')
+    t.ok(p.wait_visible('view-keys', timeout=40), 'signs in again with the password',
+         p.text('problem') + ' / ' + p.text('signin-form'))
     sql("DELETE FROM personal_access_tokens WHERE tokenable_id = %s AND name = 'keys-page'" % uid)
     p.click('keys-refresh')
     t.ok(p.wait_visible('view-signin') and 'Sign in again' in p.text('notice'),

@@ -134,4 +134,20 @@ expect_header Allow POST "Allow: POST"
 req GET /api/logout -H "$(auth "$T2")"
 expect_status 405 "GET /logout: 405"
 
+# 6. The database restarted: a responder whose connection died answers
+# 503 at most once (never 500), then signs in again.
+"$TEST_CTL" db-stop
+login "$(body "$EMAIL" "$PASSWORD")"
+expect 503 "$UNAVAILABLE" "the database down: 503"
+"$TEST_CTL" db-start
+seen=
+for i in 1 2 3 4 5 6 7 8; do
+	login "$(body "$EMAIL" "$PASSWORD")"
+	seen="$seen $STATUS"
+	[ "$STATUS" = 200 ] && { remember_secret "$(json .data.token | cut -d'|' -f2)"; break; }
+	sleep 0.5
+done
+check "the database back: signs in again, with no 500 on the way (answers:$seen)" \
+    bash -c "[[ '$seen' == *200 && '$seen' != *500* ]]"
+
 finish
