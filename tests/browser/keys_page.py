@@ -50,7 +50,8 @@ def basic(p, uid, email):
     tok = admin('token-issue', uid)
     made = api_json(base, 'POST', '/api-keys', tok, {'name': XSS_NAME})
     p.open()
-    t.ok(p.visible('view-signin'), 'the page loads and asks to sign in')
+    t.ok(p.visible('view-signin') and not p.visible('signout') and not p.visible('view-keys'),
+         'the page loads and asks to sign in (no sign-out, no keys shown)')
     sign_in(p, email, 'not the password')
     t.ok(p.wait(lambda: 'do not match' in p.text('signin-email-error')),
          'a wrong password: the API\'s message next to the e-mail field', p.text('problem'))
