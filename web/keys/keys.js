@@ -342,10 +342,11 @@
 	$('secret-done').addEventListener('click', function () {
 		$('secret-values').textContent = '';
 		$('secret-copy').dataset.target = '';
+		/* The focus goes where the list is, not back to the page's top. */
 		if (state.afterSecret === 'hooks')
-			showHooks();
+			showHooks().then(function () { $('hooks-title').focus(); });
 		else
-			showKeys();
+			showKeys().then(function () { $('keys-title').focus(); });
 	});
 
 	/* ---------------------------------------------------------------- keys */
