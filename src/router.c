@@ -6,6 +6,7 @@
 
 #include "auth.h"
 #include "keys.h"
+#include "login.h"
 #include "number.h"
 #include "router.h"
 
@@ -29,6 +30,9 @@ static const struct route routes[] = {
 	/* The key comes with the token: its 404 precedes the body's checks. */
 	{ "/api-keys/{id}/rotate", METHOD_POST, ROUTE_AUTH_USER, ABILITY_WRITE, 1, keys_rotate },
 	{ "/api-keys/{id}/events", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 1, keys_events },
+	/* The keys page's sign-in (9.4): the body is the credential. */
+	{ "/login", METHOD_POST, ROUTE_AUTH_NONE, ABILITY_NONE, 0, login_login },
+	{ "/logout", METHOD_POST, ROUTE_AUTH_USER, ABILITY_NONE, 0, login_logout },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -198,6 +198,15 @@ stack_error_files() {
 	done
 }
 
+# stack_web_files DIR: the keys page as make install ships it, in DIR/keys
+# (without the chart library only a warning: the API works without it).
+stack_web_files() {
+	mkdir -p "$1" && chmod 755 "$1"
+	"$STACK_SRCDIR/scripts/install-web" "$STACK_SRCDIR" "$1/keys" >&2 ||
+	    stack_log "the keys page is incomplete (see above)"
+	chmod -R a+rX "$1"
+}
+
 # Writes the Apache config: mod_fcgid serving the responder at /api.
 apache_write_conf() {
 	local mods=/usr/lib/apache2/modules conf=$STACK_DIR/httpd.conf
@@ -206,6 +215,7 @@ apache_write_conf() {
 	chown www-data: "$STACK_DIR/fcgid" 2>/dev/null || chmod 777 "$STACK_DIR/fcgid"
 	install -m 755 "$STACK_BUILDDIR/src/apikeys.fcgi" "$STACK_DIR/bin/apikeys.fcgi"
 	stack_error_files "$STACK_DIR/errors"
+	stack_web_files "$STACK_DIR/web"
 	{
 		echo "ServerRoot $STACK_DIR"
 		echo "ServerName 127.0.0.1"
@@ -235,7 +245,7 @@ apache_write_conf() {
 			echo "FcgidIOTimeout 30"
 			echo "LimitRequestFieldSize 32768"
 		else
-			sed "s|@ERRORS@|$STACK_DIR/errors|g" "$STACK_SRCDIR/apache/apikeys-fcgid.conf.in"
+			sed "s|@ERRORS@|$STACK_DIR/errors|g; s|@WEB@|$STACK_DIR/web|g" "$STACK_SRCDIR/apache/apikeys-fcgid.conf.in"
 			echo "FcgidInitialEnv APIKEYS_CONFIG \"$(stack_settings_file)\""
 		fi
 		[ "${STACK_FRONT:-apache}" = htaccess ] && echo "FcgidPassHeader X-Unused"
@@ -285,6 +295,8 @@ htaccess_layout() {
 	chmod 755 "$STACK_DIR/www/api.fcgi"
 	cp "$STACK_SRCDIR/apache/shared-hosting/htaccess" "$STACK_DIR/www/.htaccess"
 	stack_error_files "$STACK_DIR/www/apikeys-errors"
+	stack_web_files "$STACK_DIR/www"
+	install -m 644 "$STACK_SRCDIR/apache/shared-hosting/keys.htaccess" "$STACK_DIR/www/keys/.htaccess"
 }
 
 # The hosting bundle unpacked as a merchant would: its public_html/ is the
@@ -376,6 +388,7 @@ lighttpd_start() {
 	mkdir -p "$sockdir" "$STACK_DIR/san" && chmod 1777 "$sockdir" "$STACK_DIR/san"
 	install -m 755 "$STACK_BUILDDIR/src/apikeys.fcgi" "$STACK_DIR/bin/apikeys.fcgi"
 	stack_error_files "$STACK_DIR/errors"
+	stack_web_files "$STACK_DIR/web"
 	{
 		echo "server.document-root = \"$STACK_DIR/www\""
 		echo "server.bind = \"127.0.0.1\""
@@ -392,7 +405,8 @@ lighttpd_start() {
 		    -e "s|@CONFIG@|$(stack_settings_file)|" -e '/@ENV@/,$d' "$STACK_SRCDIR/lighttpd/apikeys.conf.in"
 		echo "                \"ASAN_OPTIONS\" => \"log_path=$STACK_DIR/san/asan:detect_leaks=1\","
 		echo "                \"UBSAN_OPTIONS\" => \"log_path=$STACK_DIR/san/ubsan\","
-		sed -e '1,/@ENV@/d' -e "s|@ERRORS@|$STACK_DIR/errors|g" "$STACK_SRCDIR/lighttpd/apikeys.conf.in"
+		sed -e '1,/@ENV@/d' -e "s|@ERRORS@|$STACK_DIR/errors|g" -e "s|@WEB@|$STACK_DIR/web|g" \
+		    "$STACK_SRCDIR/lighttpd/apikeys.conf.in"
 		# Extra configuration (the benchmark's ceiling responder).
 		[ -n "${STACK_EXTRA_LIGHTTPD:-}" ] && cat "$STACK_EXTRA_LIGHTTPD"
 	} > "$conf"
@@ -425,7 +439,9 @@ nginx_start() {
 	nginx_spawn || return 1
 	sed -e "s|@STACK@|$STACK_DIR|g" -e "s|@PORT@|$STACK_HTTP_PORT|" \
 	    "$STACK_SRCDIR/nginx/test-nginx.conf.in" > "$conf"
-	sed -e "s|unix:/run/apikeys/apikeys.sock|unix:$sock|" "$STACK_SRCDIR/nginx/apikeys.inc" \
+	stack_web_files "$STACK_DIR/web"
+	sed -e "s|unix:/run/apikeys/apikeys.sock|unix:$sock|" \
+	    -e "s|/usr/local/share/apikeys/web/|$STACK_DIR/web/|" "$STACK_SRCDIR/nginx/apikeys.inc" \
 	    > "$STACK_DIR/nginx-apikeys.inc"
 	chmod 600 "$conf" "$STACK_DIR/nginx-apikeys.inc"
 	[ "$(id -u)" -eq 0 ] || sed -i '/^user /d' "$conf"
