@@ -16,7 +16,13 @@ front-unblock)	front_unblock ;;
 front-graceful)
 	case ${STACK_FRONT:-apache} in
 	apache|htaccess) kill -USR1 "$(cat "$STACK_DIR/run/httpd.pid")" ;;
-	lighttpd) kill -USR1 "$(cat "$STACK_DIR/run/lighttpd.bgpid")" ;;
+	lighttpd)
+		# Its graceful stop, then a start: a restart in place would
+		# re-read a configuration that only root may read, as www-data.
+		pid=$(cat "$STACK_DIR/run/lighttpd.bgpid")
+		kill -INT "$pid"
+		for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		lighttpd_start ;;
 	nginx) kill -HUP "$(cat "$STACK_DIR/run/nginx.pid")" ;;
 	esac ;;
 # Responders again after they were stopped: spawn-fcgi's do not come back
