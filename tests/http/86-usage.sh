@@ -56,7 +56,8 @@ cat > "$TMP/one.sh" <<'EOS'
 k=$1
 case $k in
 a_ok)	b="{\"key\":\"$A_K\",\"secret\":\"$A_S\"}" ;;
-a_bad)	b="{\"key\":\"$A_K\",\"secret\":\"${A_S%?}x\"}" ;;
+a_bad)	w=${A_S%?}x; [ "$w" = "$A_S" ] && w=${A_S%?}y	# another last character
+	b="{\"key\":\"$A_K\",\"secret\":\"$w\"}" ;;
 b)	b="{\"key\":\"$B_K\",\"secret\":\"$B_S\"}" ;;
 c)	b="{\"key\":\"$C_K\",\"secret\":\"$C_S\"}" ;;
 d)	b="{\"key\":\"$D_K\",\"secret\":\"$D_S\"}" ;;
