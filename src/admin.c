@@ -44,7 +44,12 @@ static const char usage_text[] =
     "  events USER                  a user's key events, newest first, deleted keys too\n"
     "  db-status                    connect as the service does; print the TLS cipher\n"
     "  prune [--older-than DAYS]    delete the keys revoked or expired more than\n"
-    "                               DAYS (1 to 36500, default 30) days ago\n"
+    "                               DAYS (1 to 36500, default 30) days ago, and the\n"
+    "                               usage counts older than APIKEYS_USAGE_DAYS\n"
+    "  usage USER [--from T] [--to T] [--granularity hour|day] [--csv]\n"
+    "                               a user's verify outcomes per key and hour or day\n"
+    "  usage --all [--from T] [--to T]\n"
+    "                               the service's totals per outcome, unknown keys too\n"
     "  help                         this text\n"
     "\n"
     "Settings: the APIKEYS_DB_* environment variables and the file named by\n"
@@ -76,6 +81,7 @@ static const struct {
 	{ "prune", 0, 2 },		/* [--older-than DAYS] */
 	{ "keys-legacy-count", 0, 0 },
 	{ "scan", 0, 1 << 30 },		/* [--revoke] [--] [FILE...] */
+	{ "usage", 1, 8 },		/* USER|--all [--from T] [--to T] [--granularity G] [--csv] */
 };
 
 /* prune's age in days from its arguments (none, or --older-than DAYS);
@@ -110,7 +116,8 @@ check_usage(const char *cmd, int nargs, char **args)
 		    (strcmp(cmd, "migrate") != 0 || nargs == 0 ||
 		    (nargs == 2 && strcmp(args[0], "--dir") == 0)) &&
 		    (strcmp(cmd, "prune") != 0 || prune_days(nargs, args) > 0) &&
-		    (strcmp(cmd, "scan") != 0 || admin_scan_args_ok(nargs, args)))
+		    (strcmp(cmd, "scan") != 0 || admin_scan_args_ok(nargs, args)) &&
+		    (strcmp(cmd, "usage") != 0 || admin_usage_args_ok(nargs, args)))
 			return 0;
 		fprintf(stderr, "apikeys-admin: wrong arguments for %s "
 		    "(try apikeys-admin help)\n", cmd);
@@ -383,7 +390,10 @@ main(int argc, char *argv[])
 	else if (strcmp(cmd, "token-issue") == 0)
 		rc = cmd_token_issue(db, argc - 2, argv + 2);
 	else if (strcmp(cmd, "prune") == 0)
-		rc = admin_prune(db, (unsigned)prune_days(argc - 2, argv + 2));
+		rc = admin_prune(db, (unsigned)prune_days(argc - 2, argv + 2)) ||
+		    admin_usage_prune(db, cfg.usage_days);
+	else if (strcmp(cmd, "usage") == 0)
+		rc = admin_usage(db, argc - 2, argv + 2);
 	else if (strcmp(cmd, "keys-legacy-count") == 0)
 		rc = admin_keys_legacy_count(db);
 	else if (argc != 3)

@@ -174,6 +174,31 @@ expect 401 "$UNAUTH" "key usage without a token: 401"
 req POST "/api/usage" -H "$(auth "$TOKEN")"
 expect 405 "$NOTALLOWED" "POST /api/usage: 405"
 
+# 3b. The admin tool: the same figures, as text and CSV; the service's
+#     totals with unknown keys; usage errors exit 2, an unknown user 1.
+"$TEST_ADMIN" usage "$USER_ID" --csv > "$TMP/csv"
+check "admin usage --csv: the header line" test "$(head -1 "$TMP/csv")" = "key_id,start,outcome,count"
+csv_sum=$(awk -F, -v k="$E_ID" 'NR > 1 && $1 == k && $3 == "rate_limited" { s += $4 } END { print s + 0 }' "$TMP/csv")
+check "admin usage --csv: a key's rows add up to what the clients saw ($csv_sum)" test "$csv_sum" = "$(want E rate_limited)"
+check "admin usage --csv: rows by key, start, outcome" bash -c "tail -n +2 '$TMP/csv' | cut -d, -f1 | sort -n -c"
+check "admin usage --csv: no zero rows" bash -c "! tail -n +2 '$TMP/csv' | grep -q ',0\$'"
+"$TEST_ADMIN" usage "$USER_ID" --granularity day > "$TMP/text"
+check "admin usage: a header, then one line per key and day" \
+    test "$(head -1 "$TMP/text" | tr '\t' ' ')" = "key_id start $OUTCOMES"
+"$TEST_ADMIN" usage --all > "$TMP/all"
+check "admin usage --all: ten outcomes, unknown_key last" \
+    test "$(cut -d' ' -f1 "$TMP/all" | tr '\n' ' ')" = "$OUTCOMES unknown_key "
+"$TEST_ADMIN" usage "$USER_ID" --granularity week >/dev/null 2>&1
+check "admin usage with a wrong granularity: exit 2" test $? = 2
+"$TEST_ADMIN" usage nobody-$$@example.com >/dev/null 2>&1
+check "admin usage of an unknown e-mail: exit 1" test $? = 1
+"$TEST_SQL" "INSERT INTO api_key_usage (key_id, hour, outcome, shard, user_id, count)
+    VALUES ($A_ID, FLOOR(UNIX_TIMESTAMP() / 3600) - 401 * 24, 0, 99, $USER_ID, 5)"
+"$TEST_ADMIN" prune > "$TMP/prune"
+expect_sql "SELECT COUNT(*) FROM api_key_usage WHERE shard = 99" 0 "prune deletes counts older than APIKEYS_USAGE_DAYS (400)"
+req GET "/api/api-keys/$A_ID/usage" -H "$(auth "$TOKEN")"
+expect_json '.data.totals.valid' "$(want A valid)" "prune keeps the recent counts"
+
 # 4. No request after the last verify: the count is written all the same.
 before=$(db_count "$A_ID" 0)
 "$TMP/one.sh" a_ok > "$TMP/idle"
