@@ -30,6 +30,7 @@ struct config {
 	unsigned	legacy_keys;		/* 0: verify refuses, unasked, a key or
 						 * secret without a valid checksum */
 	unsigned	usage_days;		/* days usage counts are kept (prune) */
+	unsigned	usage_count;		/* 0: verify counts no usage */
 };
 
 enum config_err {

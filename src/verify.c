@@ -298,7 +298,7 @@ keys_verify(struct app *app, const struct request *req, const struct call *call,
 	response_close(res);
 	outcome = USAGE_VALID;
 done:
-	if (outcome >= 0)
+	if (outcome >= 0 && cfg->usage_count)
 		db_usage_count(app->db, outcome == USAGE_UNKNOWN_KEY ? 0 : k.id,
 		    outcome == USAGE_UNKNOWN_KEY ? 0 : k.user_id, (enum usage_outcome)outcome);
 	crypto_wipe(hash, sizeof(hash));
