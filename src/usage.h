@@ -30,9 +30,10 @@ enum usage_outcome {
 #define USAGE_TABLE_MAX		4096
 #define USAGE_TABLE_SLOTS	8192
 
-/* Counts are written once the oldest of them is this old (well inside the
- * contract's 5 s). */
-#define USAGE_FLUSH_AGE_US	1000000LL
+/* Counts are written once the oldest of them is this old: inside the
+ * contract's 5 s with room for a slow statement and its retries, and
+ * seldom enough that a busy responder writes one statement every 2 s. */
+#define USAGE_FLUSH_AGE_US	2000000LL
 
 /* One waiting count. */
 struct usage_cell {

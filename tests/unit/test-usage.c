@@ -48,9 +48,10 @@ test_table(void)
 	ok(usage_add(&table, 2, 3, T0, USAGE_INVALID_SECRET, 1) == 0, "another key");
 	ok(usage_add(&table, 0, 0, T0, USAGE_UNKNOWN_KEY, 1) == 0, "an unknown key");
 	is_int(table.n, 5, "five cells");
-	is_int(usage_due_ms(&table, T0 + 5), 1000, "due a second after the oldest count");
-	is_int(usage_due_ms(&table, T0 + 500000), 500, "half a second later, half left");
-	is_int(usage_due_ms(&table, T0 + 1000005), 0, "due after a second");
+	is_int(usage_due_ms(&table, T0 + 5), USAGE_FLUSH_AGE_US / 1000, "due USAGE_FLUSH_AGE_US after the oldest count");
+	is_int(usage_due_ms(&table, T0 + 500000), USAGE_FLUSH_AGE_US / 1000 - 500, "half a second later, half a second less");
+	is_int(usage_due_ms(&table, T0 + USAGE_FLUSH_AGE_US + 5), 0, "due after USAGE_FLUSH_AGE_US");
+	ok(USAGE_FLUSH_AGE_US <= 2500000, "the age leaves half the contract's 5 s for writing");
 	is_int(usage_due_ms(&table, T0 + 5000000), 0, "still due later");
 	n = usage_snapshot(&table, cells);
 	is_int(n, 5, "the snapshot holds every cell");
