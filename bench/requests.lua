@@ -1,4 +1,4 @@
--- requests.lua: wrk script: BENCH_TARGET show|verify|verify-limited|generate|ceiling, credentials from BENCH_DIR, users FIRST..LAST.
+-- requests.lua: wrk script: BENCH_TARGET show|verify|verify-uncounted|verify-limited|generate|ceiling, credentials from BENCH_DIR, users FIRST..LAST.
 local target = os.getenv("BENCH_TARGET")
 local dir = os.getenv("BENCH_DIR")
 local first = tonumber(os.getenv("BENCH_FIRST"))
@@ -14,6 +14,9 @@ request = function()
 		return wrk.format("GET", "/api/api-keys/" .. i, { ["Authorization"] = "Bearer " .. tokens[i] })
 	elseif target == "verify" then
 		return wrk.format("POST", "/api/api-keys/verify", { ["Content-Type"] = "application/json" }, keys[i])
+	elseif target == "verify-uncounted" then
+		-- The same verify through the responder that counts no usage.
+		return wrk.format("POST", "/uncounted/api/api-keys/verify", { ["Content-Type"] = "application/json" }, keys[i])
 	elseif target == "verify-limited" then
 		-- The user's second key: a rate limit of 1000000 a second and
 		-- 10^12 credits, so every call spends and none is refused.

@@ -52,12 +52,16 @@ static const struct command {
 	{ "events", "USER", "a user's key events, newest first, deleted keys too", 1, 1 },
 	{ "db-status", "", "connect as the service does; print the TLS cipher", 0, 0 },
 	{ "prune", "[--older-than DAYS]", "delete the keys revoked or expired more than\n"
-	    "DAYS (1 to 36500, default 30) days ago", 0, 2 },
+	    "DAYS (1 to 36500, default 30) days ago, and the\n"
+	    "usage counts older than APIKEYS_USAGE_DAYS", 0, 2 },
 	{ "keys-legacy-count", "", "print how many live keys lack a valid checksum",
 	    0, 0 },
 	{ "scan", "[--revoke] [--] [FILE...]", "print the keys and secrets found in FILEs\n"
 	    "(standard input for none or -; directories\nrecursively); "
 	    "exit 1 if one is live; --revoke\nrevokes the live ones", 0, 1 << 30 },
+	{ "usage", "USER|--all [--from T] [--to T] [--granularity hour|day] [--csv]",
+	    "a user's verify outcomes per key and hour or day;\n"
+	    "--all: the service's totals per outcome, unknown\nkeys too", 1, 8 },
 	{ "help", "", "this text", 0, 0 },
 };
 
@@ -132,7 +136,8 @@ check_usage(const char *cmd, int nargs, char **args)
 		    (strcmp(cmd, "migrate") != 0 || nargs == 0 ||
 		    (nargs == 2 && strcmp(args[0], "--dir") == 0)) &&
 		    (strcmp(cmd, "prune") != 0 || prune_days(nargs, args) > 0) &&
-		    (strcmp(cmd, "scan") != 0 || admin_scan_args_ok(nargs, args)))
+		    (strcmp(cmd, "scan") != 0 || admin_scan_args_ok(nargs, args)) &&
+		    (strcmp(cmd, "usage") != 0 || admin_usage_args_ok(nargs, args)))
 			return 0;
 		fprintf(stderr, "apikeys-admin: wrong arguments for %s "
 		    "(try apikeys-admin help)\n", cmd);
@@ -405,7 +410,10 @@ main(int argc, char *argv[])
 	else if (strcmp(cmd, "token-issue") == 0)
 		rc = cmd_token_issue(db, argc - 2, argv + 2);
 	else if (strcmp(cmd, "prune") == 0)
-		rc = admin_prune(db, (unsigned)prune_days(argc - 2, argv + 2));
+		rc = admin_prune(db, (unsigned)prune_days(argc - 2, argv + 2)) ||
+		    admin_usage_prune(db, cfg.usage_days);
+	else if (strcmp(cmd, "usage") == 0)
+		rc = admin_usage(db, argc - 2, argv + 2);
 	else if (strcmp(cmd, "keys-legacy-count") == 0)
 		rc = admin_keys_legacy_count(db);
 	else if (argc != 3)

@@ -19,6 +19,15 @@ int admin_key_revoke(struct db *, const char *arg);
 int admin_keys_revoke_user(struct db *, const char *user);
 int admin_prune(struct db *, unsigned days);
 
+/* admin_usage.c: 1 if usage's arguments (EMAIL|--all [--from T] [--to T]
+ * [--granularity hour|day] [--csv]) are well formed, after saying why not
+ * on stderr; usage prints a user's counts (deleted keys too) or the
+ * service's totals (unknown keys too); admin_usage_prune deletes the
+ * counts older than days.  Each returns the exit status. */
+int admin_usage_args_ok(int nargs, char **args);
+int admin_usage(struct db *, int nargs, char **args);
+int admin_usage_prune(struct db *, unsigned days);
+
 /* admin_scan.c: 1 if scan's arguments ([--revoke] [--] [FILE...]) are
  * well formed. */
 int admin_scan_args_ok(int nargs, char **args);

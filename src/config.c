@@ -56,6 +56,8 @@ static const struct setting settings[] = {
 	{ "APIKEYS_REQUIRE_VERIFIED_EMAIL", SET_BOOL, OFF(require_verified_email), "0", 0, 1, 0 },
 	{ "APIKEYS_TOKEN_EXPIRATION", SET_UINT, OFF(token_expiration), "0", 0, 52560000, 0 },
 	{ "APIKEYS_LEGACY_KEYS", SET_BOOL, OFF(legacy_keys), "1", 0, 1, 0 },
+	{ "APIKEYS_USAGE_DAYS", SET_UINT, OFF(usage_days), "400", 1, 36500, 0 },
+	{ "APIKEYS_USAGE_COUNT", SET_BOOL, OFF(usage_count), "1", 0, 1, 0 },
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))

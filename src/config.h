@@ -29,6 +29,8 @@ struct config {
 	unsigned	token_expiration;	/* minutes a Sanctum token lives; 0: no limit */
 	unsigned	legacy_keys;		/* 0: verify refuses, unasked, a key or
 						 * secret without a valid checksum */
+	unsigned	usage_days;		/* days usage counts are kept (prune) */
+	unsigned	usage_count;		/* 0: verify counts no usage */
 };
 
 enum config_err {

@@ -2,7 +2,9 @@
 #include "ac-config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +17,20 @@
 #include "crypto.h"
 #include "db.h"
 #include "jsonr.h"
+#include "db_usage.h"
 #include "log.h"
 #include "request.h"
 #include "response.h"
 #include "router.h"
 #include "stored.h"
+#include "timeutil.h"
+#include "validate.h"
 
 extern char **environ;
+
+/* The listening socket a FastCGI server hands its responder (fastcgi.h's
+ * FCGI_LISTENSOCK_FILENO). */
+#define LISTEN_FD	0
 
 static volatile sig_atomic_t stop_requested;
 
@@ -105,6 +114,38 @@ stdio_write(void *out, const char *buf, size_t len)
 	return fwrite(buf, 1, len, (FILE *)out) == len && fflush(out) == 0 ? 0 : -1;
 }
 
+/*
+ * Waits for the next connection on the listening socket while writing the
+ * usage counts when they are due, so that they reach the database within
+ * seconds even when no request follows.  Returns 1 when a connection may
+ * be waiting, 0 when the loop should look again (a timeout or a signal).
+ *
+ * Why poll and not a timer thread: one thread keeps one database
+ * connection per responder and needs no lock on verify's path; the
+ * socket is non-blocking, so a connection that another process took first
+ * (spawn-fcgi's children share one socket) makes FCGX_Accept_r return
+ * EAGAIN instead of blocking with counts unwritten.
+ */
+static int
+wait_for_request(struct app *app)
+{
+	struct pollfd p;
+	long ms;
+	int n;
+
+	(void)db_usage_flush(app->db, 0);
+	ms = usage_due_ms(usage_process_table(), time_now_us());
+	/* At most a second even when idle: a stop signal that arrives just
+	 * before poll is seen soon. */
+	if (ms < 0 || ms > 1000)
+		ms = 1000;
+	memset(&p, 0, sizeof(p));
+	p.fd = LISTEN_FD;
+	p.events = POLLIN;
+	n = poll(&p, 1, (int)ms);
+	return n > 0;
+}
+
 static void
 usage(void)
 {
@@ -126,6 +167,7 @@ main(int argc, char *argv[])
 	enum config_err cerr;
 	unsigned long served = 0;
 	unsigned i;
+	int fl, rc;
 
 	log_set_program("apikeys.fcgi");
 	if (argc > 1) {
@@ -166,6 +208,7 @@ main(int argc, char *argv[])
 	if (FCGX_IsCGI()) {
 		/* Plain CGI: one request from the environment and stdin. */
 		serve(&app, environ, stdio_reader, stdin, stdio_write, stdout);
+		(void)db_usage_flush(app.db, 1);
 		db_close(app.db);
 		config_wipe(&cfg);
 		return 0;
@@ -175,13 +218,29 @@ main(int argc, char *argv[])
 		log_error("cannot initialise libfcgi");
 		return 1;
 	}
-	while (!stop_requested && FCGX_Accept_r(&fr) >= 0) {
+	if ((fl = fcntl(LISTEN_FD, F_GETFL)) == -1 ||
+	    fcntl(LISTEN_FD, F_SETFL, fl | O_NONBLOCK) == -1) {
+		log_error("cannot make the listening socket non-blocking: %s", strerror(errno));
+		return 1;
+	}
+	while (!stop_requested) {
+		if (!wait_for_request(&app))
+			continue;
+		if ((rc = FCGX_Accept_r(&fr)) < 0) {
+			if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR)
+				continue;	/* taken by another process, or a signal */
+			break;
+		}
 		serve(&app, fr.envp, fcgx_reader, fr.in, fcgx_write, fr.out);
 		/* fr.envp points into libfcgi's buffers: nothing of it is
 		 * kept past this call. */
 		FCGX_Finish_r(&fr);
 		served++;
+		/* After the answer has gone: the client does not wait for it. */
+		(void)db_usage_flush(app.db, 0);
 	}
+	/* A normal stop loses no count. */
+	(void)db_usage_flush(app.db, 1);
 	log_info("exiting after %lu requests", served);
 	FCGX_Free(&fr, 1);
 	db_close(app.db);

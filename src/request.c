@@ -37,6 +37,7 @@ http_method_name(enum http_method m)
 struct cgi_vars {
 	const char	*method, *authorization, *redirect_authorization, *uri;
 	const char	*script, *info, *redirect_status, *content_length, *remote_addr;
+	const char	*query;
 };
 
 /* If entry is "NAME=value", points *slot at the value. */
@@ -63,6 +64,9 @@ cgi_vars_scan(char *const *envp, struct cgi_vars *v)
 			break;
 		case 'P':
 			TAKE(e, "PATH_INFO", &v->info);
+			break;
+		case 'Q':
+			TAKE(e, "QUERY_STRING", &v->query);
 			break;
 		case 'R':
 			TAKE(e, "REQUEST_METHOD", &v->method);
@@ -105,6 +109,10 @@ request_init(struct request *req, char *const *envp)
 			return -1;
 		memcpy(req->path, uri, len);
 		req->path[len] = '\0';
+		/* The query as the client sent it (a rewrite may have changed
+		 * QUERY_STRING); it ends at the string's end or a '#'. */
+		if ((uri = strchr(uri, '?')) != NULL)
+			req->query = uri + 1;
 	} else {
 		/* Front ends that do not pass REQUEST_URI: rebuild it. */
 		const char *script = v.script, *info = v.info;
@@ -118,6 +126,7 @@ request_init(struct request *req, char *const *envp)
 		if (il > 0)
 			memcpy(req->path + sl, info, il);
 		req->path[sl + il] = '\0';
+		req->query = v.query;
 	}
 
 	/* Apache's ErrorDocument sends its own errors here, so that they too

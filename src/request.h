@@ -42,6 +42,9 @@ struct request {
 	unsigned long long content_length;
 	int		 redirect_status;	/* web server error page: 400..599, else 0 */
 	const char	*remote_addr;	/* borrowed; REMOTE_ADDR, NULL if absent */
+	const char	*query;		/* borrowed; the query string (after '?' of
+					 * REQUEST_URI, else QUERY_STRING; it may
+					 * run on to a '#'), NULL if none */
 };
 
 /* Reads up to n bytes into buf; returns the count, 0 at end, -1 on error. */

@@ -9,6 +9,7 @@
 #include "login.h"
 #include "number.h"
 #include "router.h"
+#include "usage_routes.h"
 
 #define MSG_NOT_FOUND		"Not Found."
 #define MSG_NOT_ALLOWED		"Method Not Allowed."
@@ -33,6 +34,8 @@ static const struct route routes[] = {
 	/* The keys page's sign-in (9.4): the body is the credential. */
 	{ "/login", METHOD_POST, ROUTE_AUTH_NONE, ABILITY_NONE, 0, login_login },
 	{ "/logout", METHOD_POST, ROUTE_AUTH_USER, ABILITY_NONE, 0, login_logout },
+	{ "/api-keys/{id}/usage", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 1, usage_key },
+	{ "/usage", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 0, usage_user },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

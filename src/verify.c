@@ -6,6 +6,7 @@
 
 #include "checksum.h"
 #include "crypto.h"
+#include "db_usage.h"
 #include "ipnet.h"
 #include "keys.h"
 #include "log.h"
@@ -121,6 +122,24 @@ permissions_lacking(const char *stored, const struct valid_set *want, struct res
 	return 1;
 }
 
+/*
+ * The usage outcome (contract 9.1) of a verify refused with the one 401
+ * after its key was looked up: -1 when the key does not exist and none was
+ * named.  The secret is checked first; then revoked, expired (rotated out
+ * is expired), disabled.
+ */
+static int
+refusal_outcome(enum db_status rc, const struct db_key *k, const char *key, int secret_ok)
+{
+	if (rc != DB_OK)
+		return key[0] != '\0' ? USAGE_UNKNOWN_KEY : -1;
+	if (!secret_ok)
+		return USAGE_INVALID_SECRET;
+	if (!k->live)
+		return k->revoked_at != DB_TIME_NULL ? USAGE_REVOKED : USAGE_EXPIRED;
+	return USAGE_DISABLED;
+}
+
 /* The rate limit's 429: Retry-After is the whole seconds until the bucket
  * (level millionths of a use) holds one use again, at least 1. */
 static void
@@ -185,7 +204,7 @@ keys_verify(struct app *app, const struct request *req, const struct call *call,
 	uint64_t left_uses = 0, left_bucket = 0;
 	unsigned cost;
 	struct jw *w;
-	int well_formed, match, checked;
+	int well_formed, match, checked, outcome = -1;
 
 	(void)call;
 	memset(&in, 0, sizeof(in));
@@ -233,20 +252,28 @@ keys_verify(struct app *app, const struct request *req, const struct call *call,
 	}
 	/* A disabled key is one more case of the one 401. */
 	if (!well_formed || rc != DB_OK || !match || !k.live || k.disabled) {
+		if (checked)
+			outcome = refusal_outcome(rc, &k, in.key, well_formed && match);
 		response_error(res, 401, MSG_INVALID_KEY);
 		goto done;
 	}
 	if (!address_allowed(k.allowed_ips, &in.client_ip)) {
 		response_error(res, 403, MSG_ADDRESS);
+		outcome = USAGE_FORBIDDEN_IP;
 		goto done;
 	}
-	if (permissions_lacking(k.permissions, &in.permissions, res))
+	if (permissions_lacking(k.permissions, &in.permissions, res)) {
+		outcome = USAGE_FORBIDDEN_PERMISSIONS;
 		goto done;
+	}
 	cost = in.cost.present && !in.cost.is_null ? (unsigned)in.cost.value : 1;
 	if (k.rate_limit != 0 || k.has_remaining) {
 		/* The spending also records the last use. */
-		if (spend(app, &k, cost, &left_uses, &left_bucket, res))
+		if (spend(app, &k, cost, &left_uses, &left_bucket, res)) {
+			outcome = res->status != 429 ? -1 : res->retry_after != 0 ?
+			    USAGE_RATE_LIMITED : USAGE_USAGE_EXCEEDED;
 			goto done;
+		}
 	} else if (k.stale && db_key_touch(app->db, k.id) != DB_OK)
 		log_warn("verify: could not record last use of key %llu",
 		    (unsigned long long)k.id);
@@ -278,7 +305,11 @@ keys_verify(struct app *app, const struct request *req, const struct call *call,
 	}
 	jw_object_end(w);
 	response_close(res);
+	outcome = USAGE_VALID;
 done:
+	if (outcome >= 0 && cfg->usage_count)
+		db_usage_count(app->db, outcome == USAGE_UNKNOWN_KEY ? 0 : k.id,
+		    outcome == USAGE_UNKNOWN_KEY ? 0 : k.user_id, (enum usage_outcome)outcome);
 	crypto_wipe(hash, sizeof(hash));
 	crypto_wipe(&in, sizeof(in));
 	crypto_wipe(k.secret_hash, sizeof(k.secret_hash));

@@ -1,0 +1,89 @@
+/* usage.h: verify's outcomes counted per key and UTC hour in the responder's memory, until the database has them (db_usage.c). */
+#ifndef APIKEYS_USAGE_H
+#define APIKEYS_USAGE_H
+
+#include <stdint.h>
+
+/* The outcomes, in the order of the contract's table (also their number in
+ * the database's outcome column). */
+enum usage_outcome {
+	USAGE_VALID = 0,
+	USAGE_INVALID_SECRET,
+	USAGE_DISABLED,
+	USAGE_EXPIRED,
+	USAGE_REVOKED,
+	USAGE_FORBIDDEN_IP,
+	USAGE_FORBIDDEN_PERMISSIONS,
+	USAGE_RATE_LIMITED,
+	USAGE_USAGE_EXCEEDED,
+	USAGE_UNKNOWN_KEY,	/* service-wide only: counted under key id 0 */
+	USAGE__MAX
+};
+
+#define USAGE_KEY_OUTCOMES	9	/* the outcomes a key has (all but unknown_key) */
+
+/*
+ * The table's bound: at most this many distinct (key, hour, outcome)
+ * counts wait in memory; a count that finds it full makes the caller
+ * write the table first.  8192 slots of 32 bytes: 256 KiB, allocated once.
+ */
+#define USAGE_TABLE_MAX		4096
+#define USAGE_TABLE_SLOTS	8192
+
+/* Counts are written once the oldest of them is this old: inside the
+ * contract's 5 s with room for a slow statement and its retries, and
+ * seldom enough that a busy responder writes one statement every 2 s. */
+#define USAGE_FLUSH_AGE_US	2000000LL
+
+/* One waiting count. */
+struct usage_cell {
+	uint64_t	key_id;		/* 0: a key that does not exist */
+	uint64_t	user_id;
+	uint32_t	hour;		/* whole hours since the epoch (UTC) */
+	uint32_t	outcome;	/* enum usage_outcome */
+	uint64_t	count;		/* 0: a free slot */
+};
+
+struct usage_table {
+	struct usage_cell	slot[USAGE_TABLE_SLOTS];
+	unsigned		n;		/* slots in use */
+	int64_t			oldest_us;	/* time of the oldest waiting count */
+};
+
+/* The outcome's name as the contract spells it ("valid"); "" when out of
+ * range.  Static storage; cannot fail. */
+const char *usage_outcome_name(enum usage_outcome);
+
+/* The outcome of a name, or -1. */
+int usage_outcome_parse(const char *name);
+
+/* Empties the table.  Cannot fail. */
+void usage_clear(struct usage_table *);
+
+/*
+ * Adds n to the count of key_id (of user_id) and outcome in the hour of
+ * now_us.  Returns 0, or -1 when the table is full (USAGE_TABLE_MAX
+ * counts) and this one is not among them: nothing changed, the caller
+ * writes the table out and adds again.
+ */
+int usage_add(struct usage_table *, uint64_t key_id, uint64_t user_id, int64_t now_us,
+    enum usage_outcome, uint64_t n);
+
+/*
+ * Milliseconds until the table is due to be written (0: due now), or -1
+ * when it holds nothing.  Cannot fail.
+ */
+long usage_due_ms(const struct usage_table *, int64_t now_us);
+
+/*
+ * Copies the waiting counts into out (room for USAGE_TABLE_MAX), ordered
+ * by key, hour, outcome (the order of the table's primary key, so that
+ * concurrent writers lock rows in one order).  Returns how many.  The
+ * table is unchanged: clear it once they are written.
+ */
+unsigned usage_snapshot(const struct usage_table *, struct usage_cell *out);
+
+/* The process's own table (verify counts into it, main.c writes it). */
+struct usage_table *usage_process_table(void);
+
+#endif
