@@ -12,10 +12,10 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "api_keys.h"
 #include "checksum.h"
 #include "crypto.h"
 #include "db_admin.h"
-#include "keys.h"
 
 #define PREFIX_LEN	(sizeof(KEY_PREFIX) - 1)
 #define TOKEN_LEN	(PREFIX_LEN + CHECKSUM_TOKEN_BODY)

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "admin.h"
+#include "api_usage.h"
 #include "db_usage.h"
 #include "timeutil.h"
-#include "usage_routes.h"
 
 #define HOURS_PER_DAY	24
 #define QUERY_MAX	512

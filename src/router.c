@@ -4,12 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api_events.h"
+#include "api_keys.h"
+#include "api_login.h"
+#include "api_patch.h"
+#include "api_rotate.h"
+#include "api_usage.h"
+#include "api_verify.h"
 #include "auth.h"
-#include "keys.h"
-#include "login.h"
 #include "number.h"
 #include "router.h"
-#include "usage_routes.h"
 
 #define MSG_NOT_FOUND		"Not Found."
 #define MSG_NOT_ALLOWED		"Method Not Allowed."
@@ -20,17 +24,17 @@
 /* Order matters only for the Allow header, which lists methods in it. */
 static const struct route routes[] = {
 	{ "/api-keys/generate", METHOD_POST, ROUTE_AUTH_USER, ABILITY_WRITE, 0, keys_generate },
-	{ "/api-keys/verify", METHOD_POST, ROUTE_AUTH_VERIFY, ABILITY_NONE, 0, keys_verify },
+	{ "/api-keys/verify", METHOD_POST, ROUTE_AUTH_VERIFY, ABILITY_NONE, 0, verify_handle },
 	{ "/api-keys", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 0, keys_list },
 	{ "/api-keys", METHOD_POST, ROUTE_AUTH_USER, ABILITY_WRITE, 0, keys_create },
 	/* Show is the hot read: its key comes with the token, one round trip. */
 	{ "/api-keys/{id}", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 1, keys_show },
 	/* The key comes with the token: its 404 precedes the body's checks. */
-	{ "/api-keys/{id}", METHOD_PATCH, ROUTE_AUTH_USER, ABILITY_WRITE, 1, keys_patch },
+	{ "/api-keys/{id}", METHOD_PATCH, ROUTE_AUTH_USER, ABILITY_WRITE, 1, patch_handle },
 	{ "/api-keys/{id}", METHOD_DELETE, ROUTE_AUTH_USER, ABILITY_WRITE, 0, keys_revoke },
 	/* The key comes with the token: its 404 precedes the body's checks. */
-	{ "/api-keys/{id}/rotate", METHOD_POST, ROUTE_AUTH_USER, ABILITY_WRITE, 1, keys_rotate },
-	{ "/api-keys/{id}/events", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 1, keys_events },
+	{ "/api-keys/{id}/rotate", METHOD_POST, ROUTE_AUTH_USER, ABILITY_WRITE, 1, rotate_handle },
+	{ "/api-keys/{id}/events", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 1, events_handle },
 	/* The keys page's sign-in (9.4): the body is the credential. */
 	{ "/login", METHOD_POST, ROUTE_AUTH_NONE, ABILITY_NONE, 0, login_login },
 	{ "/logout", METHOD_POST, ROUTE_AUTH_USER, ABILITY_NONE, 0, login_logout },

@@ -8,8 +8,9 @@
 
 #include <jansson.h>
 
+#include "api_keys.h"
 #include "jsonr.h"
-#include "keys.h"
+#include "key_input.h"
 #include "response.h"
 #include "timeutil.h"
 #include "utf8.h"
@@ -47,7 +48,7 @@ check_name(const char *name)
 	size_t len, n;
 	unsigned cp;
 
-	if (memchr(name, '\0', sizeof(((struct create_input *)0)->name)) == NULL)
+	if (memchr(name, '\0', sizeof(((struct key_input *)0)->name)) == NULL)
 		abort();
 	len = strlen(name);
 	if (len == 0 || utf8_length(name, len) > 50)
@@ -220,7 +221,7 @@ int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	struct valid_errors errs;
-	struct create_input in;
+	struct key_input in;
 	struct response r;
 	struct jw *w;
 	json_t *doc, *root, *data_, *e, *m;

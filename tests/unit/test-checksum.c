@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api_keys.h"
 #include "checksum.h"
-#include "keys.h"
 #include "tap.h"
 
 /* Full values whose last 6 characters were computed with zlib's crc32 and

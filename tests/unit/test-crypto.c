@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_keys.h"
 #include "crypto.h"
-#include "keys.h"
 #include "tap.h"
 
 #define DRAWS 20000

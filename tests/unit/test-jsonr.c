@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_keys.h"
 #include "jsonr.h"
-#include "keys.h"
+#include "key_input.h"
 #include "siphash.h"
 #include "tap.h"
 #include "timeutil.h"
@@ -114,7 +115,7 @@ test_limits(void)
 static void
 test_validate(void)
 {
-	struct create_input in;
+	struct key_input in;
 	struct valid_errors errs;
 	char *s;
 

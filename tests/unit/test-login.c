@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "login.h"
+#include "api_login.h"
 #include "tap.h"
 
 /* Written by Laravel's BcryptHasher (Hash::make) for "s3cret pass". */

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_usage.h"
 #include "tap.h"
 #include "timeutil.h"
 #include "usage.h"
-#include "usage_routes.h"
 
 #define H	(3600LL * 1000000LL)
 #define T0	(1767225600LL * 1000000LL)	/* 2026-01-01T00:00:00Z */

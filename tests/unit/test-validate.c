@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keys.h"
+#include "api_keys.h"
+#include "key_input.h"
 #include "tap.h"
 #include "timeutil.h"
 #include "utf8.h"
@@ -17,7 +18,7 @@
 
 static int64_t now_us = NOW;
 
-static struct create_input in;
+static struct key_input in;
 static struct valid_errors errs;
 static char errtext[8192];
 
@@ -100,7 +101,7 @@ test_table(void)
 	for (i = 0; i < keys_create_nrules; i++)
 		if (keys_create_rules[i].offset >= sizeof(in))
 			break;
-	is_int(i, keys_create_nrules, "every offset is inside struct create_input");
+	is_int(i, keys_create_nrules, "every offset is inside struct key_input");
 }
 
 static void
@@ -654,7 +655,7 @@ test_missing_members(void)
 		"{\"name\":\"x\",\"rate_limit\":{\"window_seconds\":1}}",
 	};
 	static const unsigned want[] = { 2, 1, 1 };
-	struct create_input ci;
+	struct key_input ci;
 	struct valid_errors e;
 	size_t i;
 

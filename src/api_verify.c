@@ -1,14 +1,15 @@
-/* verify.c: POST /api-keys/verify, the payment API's check of a key and secret, then of the key's settings (addresses, permissions, rate limit, credits). */
+/* api_verify.c: POST /api-keys/verify, the payment API's check of a key and secret, then of the key's settings (addresses, permissions, rate limit, credits). */
 #include "ac-config.h"
 
 #include <stddef.h>
 #include <string.h>
 
+#include "api_keys.h"
+#include "api_verify.h"
 #include "checksum.h"
 #include "crypto.h"
 #include "db_usage.h"
 #include "ipnet.h"
-#include "keys.h"
 #include "log.h"
 #include "timeutil.h"
 
@@ -191,7 +192,7 @@ spend(struct app *app, const struct db_key *k, unsigned cost, uint64_t *left_use
 }
 
 void
-keys_verify(struct app *app, const struct request *req, const struct call *call,
+verify_handle(struct app *app, const struct request *req, const struct call *call,
     struct response *res)
 {
 	char hash[CRYPTO_HEX_SHA256 + 1];

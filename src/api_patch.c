@@ -1,10 +1,12 @@
-/* patch.c: PATCH /api-keys/{id}: change a key's name, permissions, expiry and settings, recorded in the audit trail. */
+/* api_patch.c: PATCH /api-keys/{id}: change a key's name, permissions, expiry and settings, recorded in the audit trail. */
 #include "ac-config.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "keys.h"
+#include "api_keys.h"
+#include "api_patch.h"
+#include "key_input.h"
 #include "log.h"
 #include "stored.h"
 #include "timeutil.h"
@@ -14,27 +16,27 @@
 #define MSG_KEY_REVOKED		"API key is revoked."
 #define MSG_KEY_ROTATED		"API key was rotated."
 
-const struct field_rule keys_patch_rules[] = {
+const struct field_rule patch_rules[] = {
 	/* Create's rules, but every member may be absent; a null name is
 	 * still "required" and a null expiry is not a date. */
 	{ .member = "name", .label = "name", .kind = FIELD_TEXT,
-	    .offset = offsetof(struct create_input, name), .size = DB_NAME_MAX,
+	    .offset = offsetof(struct key_input, name), .size = DB_NAME_MAX,
 	    .max = KEY_NAME_MAX, .flags = FIELD_F_OPTIONAL },
 	{ .member = "expires_at", .label = "expires at", .kind = FIELD_FUTURE_TIME,
-	    .offset = offsetof(struct create_input, expires_at), .max = KEY_YEARS_MAX,
+	    .offset = offsetof(struct key_input, expires_at), .max = KEY_YEARS_MAX,
 	    .flags = FIELD_F_NULL_INVALID },
 	KEYS_RULE_PERMISSIONS,
 	{ .member = "enabled", .label = "enabled", .kind = FIELD_BOOL,
-	    .offset = offsetof(struct create_input, enabled) },
+	    .offset = offsetof(struct key_input, enabled) },
 	KEYS_RULES_SETTINGS
 };
 
-const size_t keys_patch_nrules = sizeof(keys_patch_rules) / sizeof(keys_patch_rules[0]);
+const size_t patch_nrules = sizeof(patch_rules) / sizeof(patch_rules[0]);
 
 /* The checked body and what the edit needs, computed once: the edit may
  * run again when the transaction is retried. */
 struct patch_ctx {
-	const struct create_input	*in;
+	const struct key_input	*in;
 	int64_t				 now;
 	const char			*perms;	/* JSON text of in->permissions */
 	const char			*ips;	/* of in->allowed_ips; "" for none */
@@ -63,7 +65,7 @@ patch_edit(void *ctx, const struct db_key *cur, struct db_key *next, char *detai
     size_t detailsz)
 {
 	const struct patch_ctx *c = ctx;
-	const struct create_input *in = c->in;
+	const struct key_input *in = c->in;
 	const char *changed[8];
 	unsigned n = 0, i;
 	size_t len;
@@ -121,11 +123,11 @@ patch_edit(void *ctx, const struct db_key *cur, struct db_key *next, char *detai
 }
 
 void
-keys_patch(struct app *app, const struct request *req, const struct call *call,
+patch_handle(struct app *app, const struct request *req, const struct call *call,
     struct response *res)
 {
 	struct valid_errors errs;
-	struct create_input in;
+	struct key_input in;
 	struct patch_ctx ctx;
 	struct db_actor actor;
 	struct db_key out;
@@ -146,7 +148,7 @@ keys_patch(struct app *app, const struct request *req, const struct call *call,
 	memset(&ips, 0, sizeof(ips));
 	ctx.now = time_now_us();
 	if (keys_body_refused(validate_body(req->body_state == BODY_OK ? req->body : NULL,
-	    req->body_len, keys_patch_rules, keys_patch_nrules, &in, ctx.now, &errs),
+	    req->body_len, patch_rules, patch_nrules, &in, ctx.now, &errs),
 	    &errs, res, MSG_UPDATE_FAILED))
 		return;
 	keys_write_set(&perms, &in.permissions);

@@ -1,14 +1,14 @@
-/* usage_routes.c: GET {base}/api-keys/{id}/usage (one key) and GET {base}/usage (the caller's keys): verify's outcomes per UTC hour or day, zeros included. */
+/* api_usage.c: GET {base}/api-keys/{id}/usage (one key) and GET {base}/usage (the caller's keys): verify's outcomes per UTC hour or day, zeros included. */
 #include "ac-config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_usage.h"
 #include "db_usage.h"
 #include "log.h"
 #include "timeutil.h"
-#include "usage_routes.h"
 
 #define MSG_KEY_USAGE	"API key usage fetched successfully"
 #define MSG_USAGE	"Usage fetched successfully"

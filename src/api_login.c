@@ -1,4 +1,4 @@
-/* login.c: POST /login and /logout for the keys page: Laravel's bcrypt password hashes checked with crypt_r, a throttle kept in the database, Sanctum tokens made and deleted. */
+/* api_login.c: POST /login and /logout for the keys page: Laravel's bcrypt password hashes checked with crypt_r, a throttle kept in the database, Sanctum tokens made and deleted. */
 #include "ac-config.h"
 
 #include <ctype.h>
@@ -10,11 +10,11 @@
 #include <unistd.h>
 #endif
 
+#include "api_login.h"
 #include "crypto.h"
 #include "db_login.h"
 #include "jsonr.h"
 #include "log.h"
-#include "login.h"
 
 #define MSG_LOGGED_IN		"Logged in successfully"
 #define MSG_LOGGED_OUT		"Logged out successfully"

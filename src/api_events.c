@@ -1,7 +1,8 @@
-/* events.c: GET {base}/api-keys/{id}/events: the audit trail of the caller's key, newest first. */
+/* api_events.c: GET {base}/api-keys/{id}/events: the audit trail of the caller's key, newest first. */
 #include "ac-config.h"
 
-#include "keys.h"
+#include "api_events.h"
+#include "stored.h"
 
 #define MSG_EVENTS	"API key events fetched successfully"
 #define EVENTS_MAX	100
@@ -32,7 +33,7 @@ event_one(void *ctx, const struct db_event *e)
 }
 
 void
-keys_events(struct app *app, const struct request *req, const struct call *call,
+events_handle(struct app *app, const struct request *req, const struct call *call,
     struct response *res)
 {
 	struct jw *w;

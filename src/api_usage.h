@@ -1,6 +1,6 @@
-/* usage_routes.h: GET {base}/api-keys/{id}/usage and GET {base}/usage, and the query they share. */
-#ifndef APIKEYS_USAGE_ROUTES_H
-#define APIKEYS_USAGE_ROUTES_H
+/* api_usage.h: GET {base}/api-keys/{id}/usage and GET {base}/usage, and the query they share. */
+#ifndef APIKEYS_API_USAGE_H
+#define APIKEYS_API_USAGE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,10 +1,11 @@
-/* rotate.c: POST {base}/api-keys/{id}/rotate: a new key and secret in place of the caller's key, the old one revoked now or after a grace. */
+/* api_rotate.c: POST {base}/api-keys/{id}/rotate: a new key and secret in place of the caller's key, the old one revoked now or after a grace. */
 #include "ac-config.h"
 
 #include <string.h>
 
+#include "api_keys.h"
+#include "api_rotate.h"
 #include "crypto.h"
-#include "keys.h"
 #include "log.h"
 #include "stored.h"
 #include "timeutil.h"
@@ -86,7 +87,7 @@ rotated_write(struct response *res, const struct db_rotate *r, const struct db_r
 }
 
 void
-keys_rotate(struct app *app, const struct request *req, const struct call *call,
+rotate_handle(struct app *app, const struct request *req, const struct call *call,
     struct response *res)
 {
 	struct rotate_input in;

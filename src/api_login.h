@@ -1,6 +1,6 @@
-/* login.h: signing in for the keys page: e-mail and password for a Sanctum token, and signing out. */
-#ifndef APIKEYS_LOGIN_H
-#define APIKEYS_LOGIN_H
+/* api_login.h: signing in for the keys page: e-mail and password for a Sanctum token, and signing out. */
+#ifndef APIKEYS_API_LOGIN_H
+#define APIKEYS_API_LOGIN_H
 
 #include "handler.h"
 

@@ -1,12 +1,13 @@
-/* keys.c: the api-keys handlers: generate (secret shown once), show, create, list and revoke (owner only). */
+/* api_keys.c: the api-keys handlers: generate (secret shown once), show, create, list and revoke (owner only). */
 #include "ac-config.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "api_keys.h"
 #include "checksum.h"
 #include "crypto.h"
-#include "keys.h"
+#include "key_input.h"
 #include "log.h"
 #include "stored.h"
 #include "timeutil.h"
@@ -147,10 +148,10 @@ keys_show(struct app *app, const struct request *req, const struct call *call,
 
 const struct field_rule keys_create_rules[] = {
 	{ .member = "name", .label = "name", .kind = FIELD_TEXT,
-	    .offset = offsetof(struct create_input, name), .size = DB_NAME_MAX,
+	    .offset = offsetof(struct key_input, name), .size = DB_NAME_MAX,
 	    .max = KEY_NAME_MAX },
 	{ .member = "expires_at", .label = "expires at", .kind = FIELD_FUTURE_TIME,
-	    .offset = offsetof(struct create_input, expires_at), .max = KEY_YEARS_MAX },
+	    .offset = offsetof(struct key_input, expires_at), .max = KEY_YEARS_MAX },
 	KEYS_RULE_PERMISSIONS,
 	KEYS_RULES_SETTINGS
 };
@@ -201,7 +202,7 @@ keys_create(struct app *app, const struct request *req, const struct call *call,
     struct response *res)
 {
 	struct valid_errors errs;
-	struct create_input in;
+	struct key_input in;
 	struct db_actor actor;
 	struct db_key_new nk;
 	struct keys_fresh f;
