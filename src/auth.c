@@ -64,7 +64,7 @@ auth_token_split(const char *tok, size_t len, uint64_t *id, const char **plain,
 
 enum auth_result
 auth_user(struct db *db, const char *header, unsigned expiration_minutes,
-    struct auth_identity *who, uint64_t key_id, struct db_key *key, int *key_found)
+    struct auth_identity *who, struct auth_key *key)
 {
 	char hash[CRYPTO_HEX_SHA256 + 1];
 	struct db_token row;
@@ -81,7 +81,7 @@ auth_user(struct db *db, const char *header, unsigned expiration_minutes,
 	    crypto_sha256_hex(plain, plainlen, hash) != 0)
 		goto done;
 	if (key != NULL)
-		rc = db_token_with_key(db, id, hash, key_id, &row, key, &found);
+		rc = db_token_with_key(db, id, hash, key->id, &row, key->row, &found);
 	else if (id != 0)
 		rc = db_token_by_id(db, id, &row);
 	else
@@ -120,8 +120,8 @@ done:
 	/* Every way out wipes the token's hash and the stored one. */
 	crypto_wipe(hash, sizeof(hash));
 	crypto_wipe(row.hash, sizeof(row.hash));
-	if (key_found != NULL)
-		*key_found = ar == AUTH_OK && found;
+	if (key != NULL)
+		key->found = ar == AUTH_OK && found;
 	return ar;
 }
 

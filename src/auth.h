@@ -42,16 +42,24 @@ struct auth_identity {
 	int		can_write;
 };
 
+/* The user's key a route names ({id}), read with the token in the same
+ * round trip (a route's prefetch_key). */
+struct auth_key {
+	uint64_t	 id;	/* in: the key's id; 0 matches none */
+	struct db_key	*row;	/* in: where the key is written */
+	int		 found;	/* out: row holds the user's key id (never for a refused token) */
+};
+
 /*
  * The whole check of an Authorization header: parse, look the token up,
  * compare the stored SHA-256 in constant time, and record last_used_at at
  * most once a minute.  A token created expiration_minutes ago or earlier
- * (0: no limit; Sanctum's "expiration") is refused.  On AUTH_OK fills *who.  If key is not NULL, the
- * user's key key_id (0 matches none) is fetched in the same round trip:
- * *key_found says whether key was filled (never for a refused token).
+ * (0: no limit; Sanctum's "expiration") is refused.  On AUTH_OK fills *who.
+ * If key is not NULL, the user's key key->id is read in the same round trip
+ * and key->found set on every return.
  */
 enum auth_result auth_user(struct db *, const char *header, unsigned expiration_minutes,
-    struct auth_identity *who, uint64_t key_id, struct db_key *key, int *key_found);
+    struct auth_identity *who, struct auth_key *key);
 
 /* 1 if header carries exactly the bearer token expected (constant time in
  * the token's length); for callers that share one static token. */

@@ -21,25 +21,42 @@
 #define MSG_BAD_REQUEST		"Bad Request."
 #define MSG_NO_ABILITY		"Invalid ability provided."
 
-/* Order matters only for the Allow header, which lists methods in it. */
+/*
+ * Order matters only for the Allow header, which lists methods in it.
+ * .prefetch_key: the key {id} is read with the token in one round trip
+ * (call.key, call.key_found), so the handler answers its 404 first.
+ */
 static const struct route routes[] = {
-	{ "/api-keys/generate", METHOD_POST, ROUTE_AUTH_USER, ABILITY_WRITE, 0, keys_generate },
-	{ "/api-keys/verify", METHOD_POST, ROUTE_AUTH_VERIFY, ABILITY_NONE, 0, verify_handle },
-	{ "/api-keys", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 0, keys_list },
-	{ "/api-keys", METHOD_POST, ROUTE_AUTH_USER, ABILITY_WRITE, 0, keys_create },
+	{ .pattern = "/api-keys/generate", .method = METHOD_POST, .auth = ROUTE_AUTH_USER,
+	    .ability = ABILITY_WRITE, .handler = keys_generate },
+	{ .pattern = "/api-keys/verify", .method = METHOD_POST, .auth = ROUTE_AUTH_VERIFY,
+	    .ability = ABILITY_NONE, .handler = verify_handle },
+	{ .pattern = "/api-keys", .method = METHOD_GET, .auth = ROUTE_AUTH_USER,
+	    .ability = ABILITY_READ, .handler = keys_list },
+	{ .pattern = "/api-keys", .method = METHOD_POST, .auth = ROUTE_AUTH_USER,
+	    .ability = ABILITY_WRITE, .handler = keys_create },
 	/* Show is the hot read: its key comes with the token, one round trip. */
-	{ "/api-keys/{id}", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 1, keys_show },
+	{ .pattern = "/api-keys/{id}", .method = METHOD_GET, .auth = ROUTE_AUTH_USER,
+	    .ability = ABILITY_READ, .prefetch_key = true, .handler = keys_show },
 	/* The key comes with the token: its 404 precedes the body's checks. */
-	{ "/api-keys/{id}", METHOD_PATCH, ROUTE_AUTH_USER, ABILITY_WRITE, 1, patch_handle },
-	{ "/api-keys/{id}", METHOD_DELETE, ROUTE_AUTH_USER, ABILITY_WRITE, 0, keys_revoke },
+	{ .pattern = "/api-keys/{id}", .method = METHOD_PATCH, .auth = ROUTE_AUTH_USER,
+	    .ability = ABILITY_WRITE, .prefetch_key = true, .handler = patch_handle },
+	{ .pattern = "/api-keys/{id}", .method = METHOD_DELETE, .auth = ROUTE_AUTH_USER,
+	    .ability = ABILITY_WRITE, .handler = keys_revoke },
 	/* The key comes with the token: its 404 precedes the body's checks. */
-	{ "/api-keys/{id}/rotate", METHOD_POST, ROUTE_AUTH_USER, ABILITY_WRITE, 1, rotate_handle },
-	{ "/api-keys/{id}/events", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 1, events_handle },
+	{ .pattern = "/api-keys/{id}/rotate", .method = METHOD_POST, .auth = ROUTE_AUTH_USER,
+	    .ability = ABILITY_WRITE, .prefetch_key = true, .handler = rotate_handle },
+	{ .pattern = "/api-keys/{id}/events", .method = METHOD_GET, .auth = ROUTE_AUTH_USER,
+	    .ability = ABILITY_READ, .prefetch_key = true, .handler = events_handle },
 	/* The keys page's sign-in (9.4): the body is the credential. */
-	{ "/login", METHOD_POST, ROUTE_AUTH_NONE, ABILITY_NONE, 0, login_login },
-	{ "/logout", METHOD_POST, ROUTE_AUTH_USER, ABILITY_NONE, 0, login_logout },
-	{ "/api-keys/{id}/usage", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 1, usage_key },
-	{ "/usage", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 0, usage_user },
+	{ .pattern = "/login", .method = METHOD_POST, .auth = ROUTE_AUTH_NONE,
+	    .ability = ABILITY_NONE, .handler = login_login },
+	{ .pattern = "/logout", .method = METHOD_POST, .auth = ROUTE_AUTH_USER,
+	    .ability = ABILITY_NONE, .handler = login_logout },
+	{ .pattern = "/api-keys/{id}/usage", .method = METHOD_GET, .auth = ROUTE_AUTH_USER,
+	    .ability = ABILITY_READ, .prefetch_key = true, .handler = usage_key },
+	{ .pattern = "/usage", .method = METHOD_GET, .auth = ROUTE_AUTH_USER,
+	    .ability = ABILITY_READ, .handler = usage_user },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -116,6 +133,7 @@ authenticate(struct app *app, const struct request *req, const struct route *rou
     struct call *call, struct response *res)
 {
 	struct auth_identity who;
+	struct auth_key key = { .id = call->id, .row = &call->key };
 
 	switch (route->auth) {
 	case ROUTE_AUTH_NONE:
@@ -129,9 +147,9 @@ authenticate(struct app *app, const struct request *req, const struct route *rou
 	case ROUTE_AUTH_USER:
 		memset(&who, 0, sizeof(who));
 		switch (auth_user(app->db, req->authorization, app->cfg->token_expiration,
-		    &who, call->id,
-		    route->prefetch_key ? &call->key : NULL, &call->key_found)) {
+		    &who, route->prefetch_key ? &key : NULL)) {
 		case AUTH_OK:
+			call->key_found = key.found;
 			call->user_id = who.user_id;
 			call->token_id = who.token_id;
 			call->email_verified = who.email_verified;

@@ -2,6 +2,7 @@
 #ifndef APIKEYS_ROUTER_H
 #define APIKEYS_ROUTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "handler.h"
@@ -24,7 +25,7 @@ struct route {
 	enum http_method	 method;
 	enum route_auth		 auth;
 	enum route_ability	 ability;
-	int			 prefetch_key;	/* fetch key {id} with the token (call.key) */
+	bool			 prefetch_key;	/* read key {id} with the token (call.key) */
 	route_handler		*handler;
 };
 
