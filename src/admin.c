@@ -8,8 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin.h"
 #include "admin_events.h"
+#include "admin_keys.h"
+#include "admin_scan.h"
+#include "admin_shared.h"
+#include "admin_usage.h"
 #include "config.h"
 #include "crypto.h"
 #include "db.h"

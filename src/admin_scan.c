@@ -11,7 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "admin.h"
+#include "admin_scan.h"
+#include "admin_shared.h"
 #include "api_keys.h"
 #include "checksum.h"
 #include "crypto.h"

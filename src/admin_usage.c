@@ -4,7 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "admin.h"
+#include "admin_shared.h"
+#include "admin_usage.h"
 #include "api_usage.h"
 #include "db_usage.h"
 #include "timeutil.h"
