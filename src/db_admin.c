@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db_admin.h"
+#include "db_bind.h"
 #include "db_driver.h"
 #include "db_events.h"
 #include "log.h"

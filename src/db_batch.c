@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "db_batch.h"
 #include "db_driver.h"
 
 #define BEGIN_TEXT	"START TRANSACTION;"

@@ -14,6 +14,7 @@
 #include <mysqld_error.h>
 
 #include "crypto.h"
+#include "db_batch.h"
 #include "db_driver.h"
 #include "log.h"
 

@@ -1,4 +1,4 @@
-/* db_driver.h: the connection driver (db_driver.c, with db_bind.c and db_batch.c) under the query files of the database layer (the db_*.c files, which alone include it, with the unit test of its resend rule); the only header that includes <mysql.h>. */
+/* db_driver.h: the connection driver (db_driver.c; its bind helpers and text batches: db_bind.h, db_batch.h) under the query files of the database layer (the db_*.c files, which alone include it, with the unit test of its resend rule); the only header that includes <mysql.h>. */
 #ifndef APIKEYS_DB_DRIVER_H
 #define APIKEYS_DB_DRIVER_H
 
@@ -104,46 +104,14 @@ enum db_status db_tx_run(struct db *, db_tx_body *body, void *ctx, const char *w
  */
 enum db_status db_tx_run_batched(struct db *, db_tx_body *body, void *ctx, const char *what);
 
-/* What one statement of a text batch did. */
-struct db_batch_result {
-	unsigned long long	rows;		/* rows of its result set, else rows changed */
-	uint64_t		insert_id;	/* AUTO_INCREMENT id it made, or 0 */
-};
-
-/*
- * Sends several statements as one text query (one round trip) and reads
- * every result, the first n into res.  Only for text the catalogue formats
- * from values the service made itself (numbers, [A-Za-z0-9] credentials),
- * never from a request.  The server runs no statement after a failed one;
- * *done gets how many succeeded.  A batch that begins with START
- * TRANSACTION marks the handle in a transaction (and, when the connection
- * is found lost at its first statement, reconnects and sends it once
- * more); one whose last statement is a COMMIT that succeeded ends it.
- * *retry is set for a deadlock.
- */
-enum db_status db_batch_run(struct db *, const char *sql, struct db_batch_result *res,
-    unsigned n, unsigned *done, int *retry);
-
 /* After a failed call on the connection: logs the error, sets *retry (may
  * be NULL) for a deadlock, and returns DB_UNAVAILABLE (disconnected) for a
  * lost connection, else DB_ERROR. */
 enum db_status db_fail(struct db *, const char *what, int *retry);
 
-/* Bind helpers: each clears b and points it at caller storage. */
-void db_bind_u64(MYSQL_BIND *b, uint64_t *v);
-void db_bind_in_str(MYSQL_BIND *b, const char *s, size_t len);
-void db_bind_out_str(MYSQL_BIND *b, char *buf, size_t size, unsigned long *len, my_bool *null);
-void db_bind_out_int(MYSQL_BIND *b, int *v, my_bool *null);
-void db_bind_out_i64(MYSQL_BIND *b, long long *v, my_bool *null);
-void db_bind_out_time(MYSQL_BIND *b, MYSQL_TIME *t, my_bool *null);
-void db_bind_in_time(MYSQL_BIND *b, MYSQL_TIME *t, int64_t us);
-
 /* Sleeps a random, widening while before retry attempt (1, 2, ...) of
  * something that hit a deadlock or a certification conflict. */
 void db_backoff(int attempt);
-
-/* A fetched time in microseconds since the epoch, DB_TIME_NULL if null. */
-int64_t db_time_us(const MYSQL_TIME *t, my_bool null);
 
 /* Logs the connection's last error (never values). */
 void db_log_error(struct db *, const char *what);

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "db_batch.h"
+#include "db_bind.h"
 #include "db_driver.h"
 #include "log.h"
 

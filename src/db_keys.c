@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "db_bind.h"
 #include "db_driver.h"
 #include "db_events.h"
 #include "db_keys.h"

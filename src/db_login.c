@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "db_bind.h"
 #include "db_driver.h"
 #include "db_login.h"
 

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "db_batch.h"
+#include "db_bind.h"
 #include "db_driver.h"
 #include "db_usage.h"
 #include "log.h"

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "db_bind.h"
 #include "db_keys.h"
 #include "fake-db.h"
 #include "tap.h"
