@@ -24,12 +24,24 @@ if ! command -v "$cc" >/dev/null 2>&1; then
 fi
 
 # What each target links: its module and what that module calls.  The
-# router reaches every handler, hence the database and key modules; the
-# json-body target uses create's real field table, which lives in api_keys.c
-# beside the handlers, so it links them too.
+# router reaches every handler, hence every module of the library (each
+# src/*.c but the programs' files main.c and admin*.c, so a new handler
+# file is linked without a change here); the json-body target uses
+# create's real field table, which lives in api_keys.c beside the
+# handlers, so it links them too.
+library() {
+	for f in "$top"/src/*.c; do
+		m=$(basename "$f" .c)
+		case $m in
+		main|admin|admin_*)	;;
+		*)	echo "$m" ;;
+		esac
+	done
+}
+
 modules() {
 	case $1 in
-	router)		echo "router auth api_keys api_verify checksum api_patch api_rotate api_events api_login api_usage handler db_driver db_bind db_keys db_settings db_events db_batch db_generate db_rotate db_login db_usage usage crypto log request response jsonw jsonr siphash timeutil validate stored ipnet number utf8" ;;
+	router)		library ;;
 	bearer)		echo "auth crypto db_driver db_bind db_keys db_events db_batch db_generate db_rotate log number timeutil" ;;
 	config)		echo "config crypto" ;;
 	request)	echo "request crypto number response jsonw timeutil utf8" ;;
