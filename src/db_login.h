@@ -1,4 +1,4 @@
-/* db_login.h: the queries of signing in (login.c): a user's password hash, the failed sign-ins counted per e-mail and address, a new Sanctum token, and signing out. */
+/* db_login.h: the queries of signing in (api_login.c): a user's password hash, the failed sign-ins counted per e-mail and address, a new Sanctum token, and signing out. */
 #ifndef APIKEYS_DB_LOGIN_H
 #define APIKEYS_DB_LOGIN_H
 

@@ -1,4 +1,4 @@
-/* test-validate.c: the documented create rules (docs/openapi.yaml) through the real field table of keys.c, and the other field kinds. */
+/* test-validate.c: the documented create rules (docs/openapi.yaml) through the real field table of api_keys.c, and the other field kinds. */
 #include "ac-config.h"
 
 #include <stddef.h>
