@@ -29,6 +29,10 @@ struct config {
 	unsigned	token_expiration;	/* minutes a Sanctum token lives; 0: no limit */
 	unsigned	legacy_keys;		/* 0: verify refuses, unasked, a key or
 						 * secret without a valid checksum */
+	unsigned	webhook_allow_http;	/* webhooks may use http:// URLs */
+	unsigned	webhook_allow_private;	/* deliver to loopback/private addresses */
+	unsigned	expiry_notice_days;	/* key.expiring this many days ahead */
+	char		webhook_ca_file[CONFIG_STR_MAX];	/* "": the system's CA bundle */
 };
 
 enum config_err {

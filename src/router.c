@@ -8,6 +8,7 @@
 #include "keys.h"
 #include "number.h"
 #include "router.h"
+#include "webhooks.h"
 
 #define MSG_NOT_FOUND		"Not Found."
 #define MSG_NOT_ALLOWED		"Method Not Allowed."
@@ -29,6 +30,12 @@ static const struct route routes[] = {
 	/* The key comes with the token: its 404 precedes the body's checks. */
 	{ "/api-keys/{id}/rotate", METHOD_POST, ROUTE_AUTH_USER, ABILITY_WRITE, 1, keys_rotate },
 	{ "/api-keys/{id}/events", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 1, keys_events },
+	{ "/webhooks", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 0, webhooks_list },
+	{ "/webhooks", METHOD_POST, ROUTE_AUTH_USER, ABILITY_WRITE, 0, webhooks_create },
+	{ "/webhooks/{id}", METHOD_DELETE, ROUTE_AUTH_USER, ABILITY_WRITE, 0, webhooks_delete },
+	{ "/webhooks/{id}/deliveries", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 0,
+	    webhooks_deliveries },
+	{ "/webhooks/{id}/test", METHOD_POST, ROUTE_AUTH_USER, ABILITY_WRITE, 0, webhooks_test },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
