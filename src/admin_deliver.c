@@ -65,6 +65,11 @@ write_body(struct jw *w, const struct db_due *d)
 		} else if (strcmp(d->type, "key.expiring") == 0) {
 			jw_key(w, "expires_in_days");
 			jw_int(w, d->expires_in_days);
+		} else if (strcmp(d->type, "key.leaked") == 0) {
+			jw_key(w, "found");
+			jw_string(w, d->found);
+			jw_key(w, "revoked");
+			jw_bool(w, d->revoked);
 		}
 	}
 	jw_object_end(w);

@@ -83,6 +83,7 @@ db_deliver_find_notices(struct db *db, unsigned days, unsigned long long *found)
 	"CAST(JSON_VALUE(e.details, '$.rotated_to') AS UNSIGNED), " \
 	"CAST(JSON_VALUE(e.details, '$.grace_seconds') AS SIGNED), " \
 	"CAST(JSON_VALUE(e.details, '$.expires_in_days') AS SIGNED), " \
+	"JSON_VALUE(e.details, '$.found'), IFNULL(JSON_VALUE(e.details, '$.revoked') IN ('true', '1'), 0), " \
 	SNAP_U("id") ", " SNAP_U("user_id") ", " SNAP("name") ", " SNAP("key") ", " \
 	SNAP("secret_hint") ", " SNAP("permissions") ", " SNAP_T("expires_at") ", " \
 	SNAP_T("last_used_at") ", " SNAP_T("revoked_at") ", " SNAP_T("created_at") ", " \
@@ -91,7 +92,7 @@ db_deliver_find_notices(struct db *db, unsigned days, unsigned long long *found)
 	SNAP_U("rotated_to") " " \
 	"FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id " \
 	"JOIN webhook_events e ON e.id = d.event_id WHERE d.id = ?"
-#define DUE_COLUMNS	13
+#define DUE_COLUMNS	15
 
 /* Reads what the POST of delivery id needs (a plain read: no lock). */
 static enum db_status
@@ -121,6 +122,8 @@ due_read(struct db *db, uint64_t id, struct db_due *due)
 	db_bind_out_i64(&r[10], &num[4], &null[10]);
 	db_bind_out_i64(&r[11], &num[5], &null[11]);
 	db_bind_out_i64(&r[12], &num[6], &null[12]);
+	db_bind_out_str(&r[13], due->found, sizeof(due->found) - 1, &len[13], &null[13]);
+	db_bind_out_int(&r[14], &due->revoked, &null[14]);
 	db_key_bind(&kb, r + DUE_COLUMNS, &due->key, KEY_BIND_SETTINGS);
 	if ((rc = adhoc(db, SQL_DUE, p, r, NULL)) != DB_OK)
 		return rc;
@@ -140,6 +143,12 @@ due_read(struct db *db, uint64_t id, struct db_due *due)
 	due->rotated_to = null[10] ? 0 : (uint64_t)num[4];
 	due->grace_seconds = null[11] ? 0 : num[5];
 	due->expires_in_days = null[12] ? 0 : num[6];
+	if (null[13])
+		due->found[0] = '\0';
+	else
+		due->found[len[13] < sizeof(due->found) ? len[13] : sizeof(due->found) - 1] = '\0';
+	if (null[14])
+		due->revoked = 0;
 	return DB_OK;
 }
 
@@ -193,9 +202,12 @@ db_deliver_next(struct db *db, uint64_t *after_id, int all, db_deliver_cb *send,
 	db_bind_u64(&p[0], &after);
 	db_bind_u64(&p[1], &flag);
 	db_bind_u64(&r[0], &id);
-	rc = adhoc(db, "SELECT id FROM webhook_deliveries WHERE state = 'pending' AND id > ? "
-	    "AND (? = 1 OR next_attempt_at <= NOW(6)) ORDER BY id LIMIT 1 "
-	    "FOR UPDATE SKIP LOCKED", p, r, NULL);
+	/* Walked in id order on (state, id), so the scan stops at the first
+	 * row it can lock: a plan that sorted first would lock every pending
+	 * row before LIMIT, and the other run would find them all taken. */
+	rc = adhoc(db, "SELECT id FROM webhook_deliveries FORCE INDEX (webhook_deliveries_state_index) "
+	    "WHERE state = 'pending' AND id > ? AND (? = 1 OR next_attempt_at <= NOW(6)) "
+	    "ORDER BY state, id LIMIT 1 FOR UPDATE SKIP LOCKED", p, r, NULL);
 	if (rc == DB_OK)
 		rc = due_read(db, id, &due);
 	if (rc != DB_OK) {

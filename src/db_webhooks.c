@@ -1,6 +1,7 @@
 /* db_webhooks.c: the webhook routes' queries: create (under the user's lock, for the limit), list, delete, deliveries and the test event. */
 #include "ac-config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "db_driver.h"
@@ -255,4 +256,24 @@ db_webhook_test(struct db *db, uint64_t id, uint64_t user_id)
 	    p, NULL, &n)) != DB_OK)
 		return rc;
 	return n > 0 ? DB_OK : DB_NOT_FOUND;
+}
+
+enum db_status
+db_webhook_leaked(struct db *db, uint64_t key_id, int by_secret, int revoked)
+{
+	const char *marker = by_secret ? "secret" : "key";
+	char details[64];
+	MYSQL_BIND p[3];
+
+	snprintf(details, sizeof(details), "{\"found\":\"%s\",\"revoked\":%s}", marker,
+	    revoked ? "true" : "false");
+	db_bind_in_str(&p[0], marker, strlen(marker));
+	db_bind_in_str(&p[1], details, strlen(details));
+	db_bind_u64(&p[2], &key_id);
+	/* The notice's trigger writes the event with the key as it is now. */
+	return adhoc(db, "INSERT IGNORE INTO webhook_notices (key_id, type, marker, details, "
+	    "created_at) SELECT k.id, 'key.leaked', ?, ?, NOW(6) FROM api_keys k WHERE k.id = ? "
+	    "AND EXISTS (SELECT 1 FROM webhooks w WHERE w.user_id = k.user_id AND "
+	    "(JSON_CONTAINS(w.events, '\"*\"') OR JSON_CONTAINS(w.events, '\"key.leaked\"')))",
+	    p, NULL, NULL);
 }

@@ -70,6 +70,11 @@ enum db_status db_webhook_deliveries(struct db *, uint64_t id, uint64_t user_id,
  * DB_NOT_FOUND as above. */
 enum db_status db_webhook_test(struct db *, uint64_t id, uint64_t user_id);
 
+/* key.leaked for key id, found by scan by its secret (else by the key
+ * alone), revoked or not: once per key and kind of find, for a user with a
+ * webhook for it (else nothing is written). */
+enum db_status db_webhook_leaked(struct db *, uint64_t key_id, int by_secret, int revoked);
+
 /* ------------------------------------------------------- the delivery run */
 
 /* One due delivery with everything its POST needs. */
@@ -88,6 +93,8 @@ struct db_due {
 	uint64_t	rotated_to;	/* rotated */
 	long long	grace_seconds;
 	long long	expires_in_days;	/* expiring */
+	char		found[8];	/* leaked: "secret" or "key" */
+	int		revoked;	/* leaked */
 };
 
 /*

@@ -5,7 +5,7 @@ Checks each POST's Apikeys-Signature with Python's own hmac against the
 secret registered for its path, and records one JSON line per request
 (path, the three headers, the body, whether the signature held).  What it
 answers is read from DIR/mode.PATHNAME (else DIR/mode) at each request:
-"ok" (200), "500", "slow" (waits 12 s, then 200), "pause" (waits 0.3 s,
+"ok" (200), "500", "slow" (waits 12 s, then 200), "pause" (waits 1 s,
 then 200), "redirect" (302 to /ok).
 
 usage: webhook-receiver.py DIR [--cert CERT --key KEY]
@@ -89,7 +89,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if m == 'slow':
             time.sleep(12)
         elif m == 'pause':
-            time.sleep(0.3)
+            time.sleep(1)
         if m == '500':
             self.answer(500, b'{"error":"boom"}')
         elif m == 'redirect':

@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS `webhook_deliveries` (
   `delivered_at` timestamp(6) NULL DEFAULT NULL,
   `created_at` timestamp(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
   PRIMARY KEY (`id`),
-  KEY `webhook_deliveries_due_index` (`state`, `next_attempt_at`, `id`),
+  KEY `webhook_deliveries_state_index` (`state`, `id`),
   KEY `webhook_deliveries_webhook_id_index` (`webhook_id`, `created_at`, `id`),
   CONSTRAINT `webhook_deliveries_webhook_id_foreign` FOREIGN KEY (`webhook_id`)
     REFERENCES `webhooks` (`id`) ON DELETE CASCADE
