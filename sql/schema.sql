@@ -142,7 +142,9 @@ INSERT IGNORE INTO `apikeys_migrations` (`version`, `name`, `applied_at`) VALUES
 -- 009-webhooks.sql: signed webhooks: the merchants' URLs, the events of their keys (written by triggers in the transaction of each change), and the deliveries of each event.
 -- The secret of a webhook is stored sealed (AES-256-GCM under a key derived
 -- from the pepper): a dump alone cannot sign.  Triggers fire on the node
--- that runs the change; the rows they write replicate with it.
+-- that runs the change; the rows they write replicate with it.  Where
+-- binary logging is on (Galera, replication), creating a trigger needs
+-- SUPER or log_bin_trust_function_creators=1 (docs/scale.md).
 
 CREATE TABLE IF NOT EXISTS `webhooks` (
   `id` bigint unsigned NOT NULL AUTO_INCREMENT,
