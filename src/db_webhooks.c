@@ -25,11 +25,10 @@ adhoc_rows(struct db *db, const char *sql, MYSQL_BIND *params, MYSQL_BIND *resul
 		rc = db_run(st, params, results, affected);
 		if (rc == DB_OK && insert_id != NULL)
 			*insert_id = mysql_stmt_insert_id(st);
-		if (rc == DB_ERROR && retry != NULL) {
-			unsigned e = mysql_stmt_errno(st);
-
-			*retry = e == 1213 || e == 1205 || e == 1180;
-		}
+		/* 1213 (ER_LOCK_DEADLOCK): a deadlock, or a Galera
+		 * certification conflict; the transaction may run again. */
+		if (rc == DB_ERROR && retry != NULL)
+			*retry = mysql_stmt_errno(st) == 1213;
 		mysql_stmt_close(st);
 		return rc;
 	}
