@@ -43,4 +43,8 @@ int admin_scan(struct db *, const struct config *, int nargs, char **args);
 /* keys-legacy-count: prints how many live keys lack a valid checksum. */
 int admin_keys_legacy_count(struct db *);
 
+/* admin_deliver.c: deliver [--all-pending]: one pass of the webhook
+ * deliveries (9.2); 0, or 1 after a database error. */
+int admin_deliver(struct db *, const struct config *, int all);
+
 #endif

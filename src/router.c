@@ -10,6 +10,7 @@
 #include "number.h"
 #include "router.h"
 #include "usage_routes.h"
+#include "webhooks.h"
 
 #define MSG_NOT_FOUND		"Not Found."
 #define MSG_NOT_ALLOWED		"Method Not Allowed."
@@ -36,6 +37,12 @@ static const struct route routes[] = {
 	{ "/logout", METHOD_POST, ROUTE_AUTH_USER, ABILITY_NONE, 0, login_logout },
 	{ "/api-keys/{id}/usage", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 1, usage_key },
 	{ "/usage", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 0, usage_user },
+	{ "/webhooks", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 0, webhooks_list },
+	{ "/webhooks", METHOD_POST, ROUTE_AUTH_USER, ABILITY_WRITE, 0, webhooks_create },
+	{ "/webhooks/{id}", METHOD_DELETE, ROUTE_AUTH_USER, ABILITY_WRITE, 0, webhooks_delete },
+	{ "/webhooks/{id}/deliveries", METHOD_GET, ROUTE_AUTH_USER, ABILITY_READ, 0,
+	    webhooks_deliveries },
+	{ "/webhooks/{id}/test", METHOD_POST, ROUTE_AUTH_USER, ABILITY_WRITE, 0, webhooks_test },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
