@@ -346,7 +346,7 @@ main(int argc, char *argv[])
 	scan = strcmp(cmd, "scan") == 0;
 	if (config_load(&cfg, scan, err, sizeof(err)) != CONFIG_OK)
 		return admin_fail("%s", err) + scan;
-	db = db_open(&cfg, DB_FLAG_MULTI_STATEMENTS | DB_FLAG_LAZY);
+	db = db_open(&cfg, DB_FLAG_ADMIN | DB_FLAG_LAZY);
 	if (db == NULL)
 		return admin_fail("out of memory") + scan;
 	if (scan) {
