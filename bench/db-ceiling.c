@@ -54,14 +54,14 @@ show(MYSQL_STMT *st, unsigned long long *a, unsigned long long *b)
 	mysql_stmt_free_result(st);
 }
 
-/* Generate's one CALL (user, key, secret hash, hint, actor, address), its
- * answer read to the end. */
+/* Generate's one CALL (user, key, secret hash, hint, actor, address, OUT
+ * id), its answer read to the end. */
 static int
 generate(MYSQL_STMT *st, unsigned long long *id, const char *key)
 {
 	static const char hash[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 	const char *s[5] = { key, hash, "abcd", "token:1", "127.0.0.1" };
-	MYSQL_BIND p[6];
+	MYSQL_BIND p[7];
 	int i;
 
 	memset(p, 0, sizeof(p));
@@ -73,6 +73,7 @@ generate(MYSQL_STMT *st, unsigned long long *id, const char *key)
 		p[i + 1].buffer = (void *)s[i];
 		p[i + 1].buffer_length = strlen(s[i]);
 	}
+	p[6].buffer_type = MYSQL_TYPE_NULL;	/* OUT */
 	if (mysql_stmt_bind_param(st, p) != 0 || mysql_stmt_execute(st) != 0) {
 		if (mysql_stmt_errno(st) == 1213)
 			return -1;	/* a deadlock: the caller retries, as the responder does */

@@ -21,7 +21,7 @@ replace_body(struct db *db, void *ctx, int *retry)
 	struct replace_ctx *c = ctx;
 	const char *ip = c->actor->ip != NULL ? c->actor->ip : "";
 	uint64_t id = 0;
-	MYSQL_BIND p[6], r[1];
+	MYSQL_BIND p[7], r[1];
 	enum db_status rc;
 
 	db_bind_u64(&p[0], &c->user_id);
@@ -32,11 +32,17 @@ replace_body(struct db *db, void *ctx, int *retry)
 	db_bind_in_str(&p[5], ip, strlen(ip));
 	if (c->actor->ip == NULL)
 		p[5].buffer_type = MYSQL_TYPE_NULL;
+	/* The OUT parameter: bound as any other, answered as a one-row
+	 * result (NULL, left 0 here, when the user is gone). */
+	db_bind_u64(&p[6], &id);
+	p[6].buffer_type = MYSQL_TYPE_NULL;
 	db_bind_u64(&r[0], &id);
 	rc = db_run_prepared(db, ST_GENERATE, p, r, NULL, retry, NULL, NULL);
+	if (rc == DB_OK && id == 0)
+		rc = DB_NOT_FOUND;
 	if (rc == DB_OK)
 		c->id = id;
-	return rc;	/* DB_NOT_FOUND: no row, the user is gone */
+	return rc;
 }
 
 enum db_status

@@ -118,9 +118,8 @@
 
 /* Generate's whole transaction, one round trip: the stored procedure of
  * sql/migrations/007-generate-procedure.sql (user, key, secret hash, hint,
- * actor, address); it answers the new key's id, or no row if the user is
- * gone. */
-#define SQL_GENERATE	"CALL apikeys_generate(?, ?, ?, ?, ?, ?)"
+ * actor, address, OUT the new key's id: NULL if the user is gone). */
+#define SQL_GENERATE	"CALL apikeys_generate(?, ?, ?, ?, ?, ?, ?)"
 
 /* Rotation: the old key locked with its user's row (whether it may be
  * rotated, and what the answer shows of it), the new key copied from it

@@ -1,7 +1,8 @@
-/* db-session.c: the connections as the responder and the admin tool open them, on a real MariaDB (tests/db-session.test): only the admin tool's takes several statements in one text (TAP). */
+/* db-session.c: the connections as the responder and the admin tool open them, on a real MariaDB (tests/db-session.test): only the admin tool's takes several statements in one text; generate's CALL on the responder's (TAP). */
 #include "ac-config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -28,13 +29,22 @@ send_two(struct db *db)
 	return more > 0 ? mysql_errno(db->conn) : 0;
 }
 
+/* usage: db-session USER_ID (a user of the database, with no keys) */
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct config cfg;
 	struct db *responder, *admin;
+	struct db_actor actor = { "token:1", "192.0.2.1" };
 	char err[256], desc[160];
+	uint64_t user, id1 = 0, id2 = 0, id3 = 0;
 	unsigned e;
+
+	if (argc != 2) {
+		printf("Bail out! usage: db-session USER_ID\n");
+		return 1;
+	}
+	user = strtoull(argv[1], NULL, 10);
 
 	if (config_load(&cfg, 1, err, sizeof(err)) != CONFIG_OK) {
 		printf("Bail out! settings: %s\n", err);
@@ -50,6 +60,16 @@ main(void)
 	snprintf(desc, sizeof(desc), "the responder's connection refuses a text of two "
 	    "statements (error %u, want %u)", e, ER_PARSE);
 	ok(e == ER_PARSE, desc);
+	/* Generate's CALL on that connection, again (the connection must be
+	 * ready for the next statement after its answer), and for a user who
+	 * is not there. */
+	ok(db_key_replace(responder, user, "MTP_KEY_session1", "00", "0001", &actor, &id1) ==
+	    DB_OK && id1 > 0, "generate's CALL answers the new key's id");
+	ok(db_key_replace(responder, user, "MTP_KEY_session2", "00", "0002", &actor, &id2) ==
+	    DB_OK && id2 > id1, "and a second one on the same connection, a newer id");
+	actor.ip = NULL;
+	ok(db_key_replace(responder, user + 1000000, "MTP_KEY_session3", "00", "0003", &actor,
+	    &id3) == DB_NOT_FOUND && id3 == 0, "a user who is not there: DB_NOT_FOUND");
 	/* The admin tool's connection (migrations are files of statements). */
 	admin = db_open(&cfg, DB_FLAG_ADMIN | DB_FLAG_LAZY);
 	ok(admin != NULL && db_connect(admin) == DB_OK, "the admin tool's connection opens");
