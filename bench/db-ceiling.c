@@ -1,4 +1,4 @@
-/* db-ceiling.c: the benchmark's database ceiling: the SQL of show and of generate (its one CALL), issued by a C loop straight to MariaDB. */
+/* db-ceiling.c: the benchmark's database ceiling: the SQL of show and of generate (its CALL and COMMIT), issued by a C loop straight to MariaDB. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,8 +54,8 @@ show(MYSQL_STMT *st, unsigned long long *a, unsigned long long *b)
 	mysql_stmt_free_result(st);
 }
 
-/* Generate's one CALL (user, key, secret hash, hint, actor, address, OUT
- * id), its answer read to the end. */
+/* Generate's CALL (user, key, secret hash, hint, actor, address, OUT id),
+ * its answer read to the end; the caller commits. */
 static int
 generate(MYSQL_STMT *st, unsigned long long *id, const char *key)
 {
@@ -120,8 +120,10 @@ main(int argc, char **argv)
 			show(st, &kid, &id);
 		else {
 			snprintf(key, sizeof(key), "MTP_KEY_ceiling_%llu_%llu", id, n);
-			if (generate(gen, &id, key) != 0)
+			if (generate(gen, &id, key) != 0 || mysql_commit(c) != 0) {
+				mysql_rollback(c);
 				continue;
+			}
 		}
 		n++;
 	}

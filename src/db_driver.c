@@ -428,7 +428,7 @@ db_backoff(int attempt)
 
 /* A deadlock or a Galera certification failure (InnoDB already rolled
  * back) is retried up to TX_ATTEMPTS times.  With own_begin, the body sends
- * START TRANSACTION and COMMIT itself (a CALL of a procedure that does). */
+ * START TRANSACTION itself (a CALL of a procedure that does). */
 static enum db_status
 tx_run(struct db *db, db_tx_body *body, void *ctx, const char *what, int own_begin)
 {

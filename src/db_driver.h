@@ -66,11 +66,11 @@ typedef enum db_status db_tx_body(struct db *, void *ctx, int *retry);
 enum db_status db_tx_run(struct db *, db_tx_body *body, void *ctx, const char *what);
 
 /*
- * As db_tx_run, for a body whose one statement begins and ends the
- * transaction itself (a CALL of a stored procedure that commits, or rolls
- * back and raises the error): no START TRANSACTION or COMMIT round trip of
- * its own.  A body that left a transaction open is committed here; any
- * failure rolls back.
+ * As db_tx_run, for a body whose first statement begins the transaction
+ * itself (a CALL of a stored procedure that starts it): no START
+ * TRANSACTION round trip of its own.  The body marks the handle in a
+ * transaction (db->in_tx) once it is; a transaction left open is committed
+ * here; any failure rolls back.
  */
 enum db_status db_tx_run_batched(struct db *, db_tx_body *body, void *ctx, const char *what);
 

@@ -1,4 +1,4 @@
-/* db_generate.c: generate's transaction (delete the user's keys, make one, record the events) in one round trip: a prepared CALL of the stored procedure apikeys_generate. */
+/* db_generate.c: generate's transaction (delete the user's keys, make one, record the events) in two round trips: a prepared CALL of the stored procedure apikeys_generate, then COMMIT. */
 #include "ac-config.h"
 
 #include <string.h>
@@ -12,9 +12,11 @@ struct replace_ctx {
 	uint64_t		 id;
 };
 
-/* The procedure begins and commits (or rolls back) the transaction itself,
- * so the body is its one CALL; a deadlock comes back as the CALL's error,
- * for db_tx_run_batched to retry. */
+/* The procedure begins the transaction itself and leaves it open (or rolls
+ * it back and raises the error), so the body is its one CALL and
+ * db_tx_run_batched commits: nothing is kept unless this process is still
+ * there to send COMMIT.  A deadlock, in the CALL or at COMMIT, is retried
+ * there. */
 static enum db_status
 replace_body(struct db *db, void *ctx, int *retry)
 {
@@ -37,6 +39,7 @@ replace_body(struct db *db, void *ctx, int *retry)
 	db_bind_u64(&p[6], &id);
 	p[6].buffer_type = MYSQL_TYPE_NULL;
 	db_bind_u64(&r[0], &id);
+	db->in_tx = 1;	/* a CALL lost with its connection is never sent again */
 	rc = db_run_prepared(db, ST_GENERATE, p, r, NULL, retry, NULL, NULL);
 	if (rc == DB_OK && id == 0)
 		rc = DB_NOT_FOUND;

@@ -116,9 +116,10 @@
 	"bucket_at = IF(?, NULL, bucket_at), remaining_uses = ?, allowed_ips = ?, " \
 	"updated_at = ? WHERE id = ?"
 
-/* Generate's whole transaction, one round trip: the stored procedure of
- * sql/migrations/007-generate-procedure.sql (user, key, secret hash, hint,
- * actor, address, OUT the new key's id: NULL if the user is gone). */
+/* Generate's statements, one round trip before the COMMIT: the stored
+ * procedure of sql/migrations/007-generate-procedure.sql (user, key,
+ * secret hash, hint, actor, address, OUT the new key's id: NULL if the
+ * user is gone), which begins the transaction. */
 #define SQL_GENERATE	"CALL apikeys_generate(?, ?, ?, ?, ?, ?, ?)"
 
 /* Rotation: the old key locked with its user's row (whether it may be
