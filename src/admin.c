@@ -377,7 +377,7 @@ main(int argc, char *argv[])
 	if (config_load(&cfg, scan || strcmp(cmd, "deliver") == 0, err,
 	    sizeof(err)) != CONFIG_OK)
 		return admin_fail("%s", err) + scan;
-	db = db_open(&cfg, DB_FLAG_MULTI_STATEMENTS | DB_FLAG_LAZY);
+	db = db_open(&cfg, DB_FLAG_ADMIN | DB_FLAG_LAZY);
 	if (db == NULL)
 		return admin_fail("out of memory") + scan;
 	if (scan) {

@@ -97,32 +97,13 @@ typedef enum db_status db_tx_body(struct db *, void *ctx, int *retry);
 enum db_status db_tx_run(struct db *, db_tx_body *body, void *ctx, const char *what);
 
 /*
- * As db_tx_run, for a body that sends START TRANSACTION itself, at the head
- * of its first text batch (db_batch_run), and may end its last batch with
- * COMMIT: neither costs a round trip of its own.  A body that did not
- * commit is committed here; any failure rolls back.
+ * As db_tx_run, for a body whose first statement begins the transaction
+ * itself (a CALL of a stored procedure that starts it): no START
+ * TRANSACTION round trip of its own.  The body marks the handle in a
+ * transaction (db->in_tx) once it is; a transaction left open is committed
+ * here; any failure rolls back.
  */
 enum db_status db_tx_run_batched(struct db *, db_tx_body *body, void *ctx, const char *what);
-
-/* What one statement of a text batch did. */
-struct db_batch_result {
-	unsigned long long	rows;		/* rows of its result set, else rows changed */
-	uint64_t		insert_id;	/* AUTO_INCREMENT id it made, or 0 */
-};
-
-/*
- * Sends several statements as one text query (one round trip) and reads
- * every result, the first n into res.  Only for text the catalogue formats
- * from values the service made itself (numbers, [A-Za-z0-9] credentials),
- * never from a request.  The server runs no statement after a failed one;
- * *done gets how many succeeded.  A batch that begins with START
- * TRANSACTION marks the handle in a transaction (and, when the connection
- * is found lost at its first statement, reconnects and sends it once
- * more); one whose last statement is a COMMIT that succeeded ends it.
- * *retry is set for a deadlock.
- */
-enum db_status db_batch_run(struct db *, const char *sql, struct db_batch_result *res,
-    unsigned n, unsigned *done, int *retry);
 
 /* After a failed call on the connection: logs the error, sets *retry (may
  * be NULL) for a deadlock, and returns DB_UNAVAILABLE (disconnected) for a

@@ -29,12 +29,12 @@ fi
 # beside the handlers, so it links them too.
 modules() {
 	case $1 in
-	router)		echo "router auth keys verify checksum patch rotate events handler db_driver db_bind db_keys db_settings db_events db_batch db_generate db_rotate crypto log request response jsonw jsonr siphash timeutil validate stored ipnet number utf8" ;;
-	bearer)		echo "auth crypto db_driver db_bind db_keys db_events db_batch db_generate db_rotate log number timeutil" ;;
+	router)		echo "router auth keys verify checksum patch rotate events handler db_driver db_bind db_keys db_settings db_events db_generate db_rotate crypto log request response jsonw jsonr siphash timeutil validate stored ipnet number utf8" ;;
+	bearer)		echo "auth crypto db_driver db_bind db_keys db_events db_generate db_rotate log number timeutil" ;;
 	config)		echo "config crypto" ;;
 	request)	echo "request crypto number response jsonw timeutil utf8" ;;
 	jsonr)		echo "jsonr siphash crypto utf8" ;;
-	json-body)	echo "jsonr siphash keys checksum handler db_driver db_bind db_keys db_events db_batch db_generate db_rotate log validate stored ipnet timeutil response jsonw crypto number utf8" ;;
+	json-body)	echo "jsonr siphash keys checksum handler db_driver db_bind db_keys db_events db_generate db_rotate log validate stored ipnet timeutil response jsonw crypto number utf8" ;;
 	*)		echo "build.sh: no target $1" >&2; return 1 ;;
 	esac
 }
