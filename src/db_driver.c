@@ -469,6 +469,22 @@ db_tx_run_batched(struct db *db, db_tx_body *body, void *ctx, const char *what)
 }
 
 enum db_status
+db_text_exec(struct db *db, const char *sql, unsigned long long *affected, int *retry)
+{
+	if (retry != NULL)
+		*retry = 0;
+	if (db_connect(db) != DB_OK)
+		return DB_UNAVAILABLE;
+	/* One statement (the connection refuses more), sent once: a write
+	 * lost with its connection may have been applied. */
+	if (mysql_real_query(db->conn, sql, (unsigned long)strlen(sql)) != 0)
+		return db_fail(db, "statement", retry);
+	if (affected != NULL)
+		*affected = mysql_affected_rows(db->conn);
+	return DB_OK;
+}
+
+enum db_status
 db_fail(struct db *db, const char *what, int *retry)
 {
 	unsigned err = db->conn != NULL ? mysql_errno(db->conn) : CR_SERVER_GONE_ERROR;

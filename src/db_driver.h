@@ -105,6 +105,13 @@ enum db_status db_tx_run(struct db *, db_tx_body *body, void *ctx, const char *w
  */
 enum db_status db_tx_run_batched(struct db *, db_tx_body *body, void *ctx, const char *what);
 
+/* Runs one text statement built from trusted values (never request bytes)
+ * that returns no rows, once; *affected (may be NULL) gets its row count.
+ * Sets *retry (may be NULL) for a deadlock; DB_UNAVAILABLE when the
+ * connection is lost (not sent again). */
+enum db_status db_text_exec(struct db *, const char *sql, unsigned long long *affected,
+    int *retry);
+
 /* After a failed call on the connection: logs the error, sets *retry (may
  * be NULL) for a deadlock, and returns DB_UNAVAILABLE (disconnected) for a
  * lost connection, else DB_ERROR. */
