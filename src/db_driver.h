@@ -1,4 +1,4 @@
-/* db_driver.h: the connection driver (db_driver.c, with db_bind.c and db_batch.c) under the query files of the database layer (the db_*.c files, which alone include it, with the unit test of its resend rule); the only header that includes <mysql.h>. */
+/* db_driver.h: the connection driver (db_driver.c, with db_bind.c) under the query files of the database layer (the db_*.c files, which alone include it, with the unit test of its resend rule); the only header that includes <mysql.h>. */
 #ifndef APIKEYS_DB_DRIVER_H
 #define APIKEYS_DB_DRIVER_H
 
