@@ -158,6 +158,52 @@ ALTER TABLE `api_key_events`
   ADD CONSTRAINT `api_key_events_details_json` CHECK (JSON_VALID(`details`));
 INSERT IGNORE INTO `apikeys_migrations` (`version`, `name`, `applied_at`) VALUES (6, '006-json-checks.sql', NOW());
 
+-- 007-generate-procedure.sql
+DELIMITER ;;
+-- 007-generate-procedure.sql: generate's statements as one stored procedure, so that the responder sends them as one prepared CALL (parsed once per connection), then COMMIT.
+-- apikeys_generate(user, key, secret_hash, secret_hint, actor, ip, OUT id)
+-- begins a transaction and, in it: inserts the new key (permissions [],
+-- expiry one year on) from the user's row, locked (concurrent generates of
+-- one user wait for each other instead of deadlocking; no row, the user is
+-- gone: roll back, id NULL); records a "deleted" event for every other key
+-- of the user and the "generated" one in one statement, in id order (the
+-- new key's id is the table's highest, so its event comes last: the
+-- newest); deletes the other keys.  id is the new key's.  The caller
+-- commits: nothing is kept unless it is still there to send COMMIT after
+-- the answer.  Any error rolls back and reaches the caller, which retries a
+-- deadlock.  SQL SECURITY INVOKER: it runs with the caller's privileges
+-- (the responder's user needs EXECUTE, which the user that created it has).
+
+-- A procedure runs under the sql_mode it was created with, not its
+-- caller's: the responder's own (db_driver.c), whichever client loads this.
+SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';;
+
+CREATE OR REPLACE PROCEDURE apikeys_generate(
+  IN p_user bigint unsigned, IN p_key varchar(64), IN p_hash char(64),
+  IN p_hint varchar(8), IN p_actor varchar(64), IN p_ip varchar(45),
+  OUT p_id bigint unsigned)
+  MODIFIES SQL DATA SQL SECURITY INVOKER
+BEGIN
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
+  SET p_id = NULL;
+  START TRANSACTION;
+  INSERT INTO api_keys (user_id, `key`, secret_hash, secret_hint, permissions,
+    expires_at, created_at, updated_at)
+    SELECT id, p_key, p_hash, p_hint, '[]', NOW() + INTERVAL 1 YEAR, NOW(), NOW()
+    FROM users WHERE id = p_user FOR UPDATE;
+  IF ROW_COUNT() = 0 THEN
+    ROLLBACK;
+  ELSE
+    SET p_id = LAST_INSERT_ID();
+    INSERT INTO api_key_events (key_id, user_id, action, actor, ip, details, created_at)
+      SELECT id, user_id, IF(id = p_id, 'generated', 'deleted'), p_actor, p_ip, NULL, NOW(6)
+      FROM api_keys WHERE user_id = p_user ORDER BY id;
+    DELETE FROM api_keys WHERE user_id = p_user AND id <> p_id;
+  END IF;
+END;;
+DELIMITER ;
+INSERT IGNORE INTO `apikeys_migrations` (`version`, `name`, `applied_at`) VALUES (7, '007-generate-procedure.sql', NOW());
+
 -- 008-usage.sql
 -- 008-usage.sql: how each key is used: verify's outcomes counted per key and UTC hour.
 -- One row per key, hour, outcome and shard.  Responders add to their own
@@ -179,6 +225,124 @@ CREATE TABLE IF NOT EXISTS `api_key_usage` (
   KEY `api_key_usage_hour_index` (`hour`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 INSERT IGNORE INTO `apikeys_migrations` (`version`, `name`, `applied_at`) VALUES (8, '008-usage.sql', NOW());
+
+-- 009-webhooks.sql
+-- 009-webhooks.sql: signed webhooks: the merchants' URLs, the events of their keys (written by triggers in the transaction of each change), and the deliveries of each event.
+-- The secret of a webhook is stored sealed (AES-256-GCM under a key derived
+-- from the pepper): a dump alone cannot sign.  Triggers fire on the node
+-- that runs the change; the rows they write replicate with it.  Where
+-- binary logging is on (Galera, replication), creating a trigger needs
+-- SUPER or log_bin_trust_function_creators=1 (docs/scale.md).
+
+CREATE TABLE IF NOT EXISTS `webhooks` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `user_id` bigint unsigned NOT NULL,
+  `url` varchar(2048) NOT NULL,
+  `events` text NOT NULL,
+  `secret_sealed` varchar(512) NOT NULL,
+  `secret_hint` varchar(8) NOT NULL,
+  `created_at` timestamp(6) NULL DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  KEY `webhooks_user_id_index` (`user_id`, `created_at`, `id`),
+  CONSTRAINT `webhooks_user_id_foreign` FOREIGN KEY (`user_id`)
+    REFERENCES `users` (`id`) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- One row per event: the key as it was (its columns as a JSON object, times
+-- in epoch seconds) and the audit details of the change.  webhook_id is
+-- set for an event meant for one webhook alone (webhook.test).
+CREATE TABLE IF NOT EXISTS `webhook_events` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `user_id` bigint unsigned NOT NULL,
+  `webhook_id` bigint unsigned NULL DEFAULT NULL,
+  `key_id` bigint unsigned NULL DEFAULT NULL,
+  `type` varchar(32) NOT NULL,
+  `details` text NULL DEFAULT NULL,
+  `key_snapshot` text NULL DEFAULT NULL,
+  `created_at` timestamp(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+  PRIMARY KEY (`id`),
+  KEY `webhook_events_user_id_index` (`user_id`, `created_at`, `id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- One row per event and webhook; state pending, delivered or failed.
+CREATE TABLE IF NOT EXISTS `webhook_deliveries` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `webhook_id` bigint unsigned NOT NULL,
+  `event_id` bigint unsigned NOT NULL,
+  `state` varchar(16) NOT NULL DEFAULT 'pending',
+  `attempts` int unsigned NOT NULL DEFAULT 0,
+  `last_status` int NULL DEFAULT NULL,
+  `last_error` varchar(255) NULL DEFAULT NULL,
+  `next_attempt_at` timestamp(6) NULL DEFAULT NULL,
+  `delivered_at` timestamp(6) NULL DEFAULT NULL,
+  `created_at` timestamp(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+  PRIMARY KEY (`id`),
+  KEY `webhook_deliveries_state_index` (`state`, `id`),
+  KEY `webhook_deliveries_webhook_id_index` (`webhook_id`, `created_at`, `id`),
+  CONSTRAINT `webhook_deliveries_webhook_id_foreign` FOREIGN KEY (`webhook_id`)
+    REFERENCES `webhooks` (`id`) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- What the delivery run found already: key.expiring once per key and
+-- expires_at, key.usage_exhausted once per key and last PATCH of its
+-- remaining uses (the marker).  A row inserted here makes the event.
+CREATE TABLE IF NOT EXISTS `webhook_notices` (
+  `key_id` bigint unsigned NOT NULL,
+  `type` varchar(32) NOT NULL,
+  `marker` varchar(64) NOT NULL,
+  `details` text NULL DEFAULT NULL,
+  `created_at` timestamp(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+  PRIMARY KEY (`key_id`, `type`, `marker`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- Each audit event of a key whose user has a webhook for its type makes a
+-- webhook event, in the same transaction (every path: API, admin tool).
+DROP TRIGGER IF EXISTS `api_key_events_webhooks`;
+CREATE TRIGGER `api_key_events_webhooks` AFTER INSERT ON `api_key_events` FOR EACH ROW
+  INSERT INTO `webhook_events` (`user_id`, `key_id`, `type`, `details`, `key_snapshot`, `created_at`)
+  SELECT NEW.`user_id`, NEW.`key_id`, m.`type`, NEW.`details`,
+    JSON_OBJECT('id', k.`id`, 'user_id', k.`user_id`, 'name', k.`name`, 'key', k.`key`,
+      'secret_hint', k.`secret_hint`, 'permissions', k.`permissions`,
+      'expires_at', UNIX_TIMESTAMP(k.`expires_at`), 'last_used_at', UNIX_TIMESTAMP(k.`last_used_at`),
+      'revoked_at', UNIX_TIMESTAMP(k.`revoked_at`), 'created_at', UNIX_TIMESTAMP(k.`created_at`),
+      'updated_at', UNIX_TIMESTAMP(k.`updated_at`), 'enabled', k.`enabled`,
+      'rate_limit', k.`rate_limit`, 'rate_window', k.`rate_window`,
+      'remaining_uses', k.`remaining_uses`, 'allowed_ips', k.`allowed_ips`,
+      'rotated_to', k.`rotated_to`),
+    NEW.`created_at`
+  FROM (SELECT CASE NEW.`action` WHEN 'created' THEN 'key.created' WHEN 'generated' THEN 'key.created'
+      WHEN 'updated' THEN 'key.updated' WHEN 'rotated' THEN 'key.rotated'
+      WHEN 'revoked' THEN 'key.revoked' WHEN 'deleted' THEN 'key.deleted' END AS `type`) m
+  JOIN `api_keys` k ON k.`id` = NEW.`key_id`
+  WHERE m.`type` IS NOT NULL AND EXISTS (SELECT 1 FROM `webhooks` w WHERE w.`user_id` = NEW.`user_id`
+    AND (JSON_CONTAINS(w.`events`, '"*"') OR JSON_CONTAINS(w.`events`, JSON_QUOTE(m.`type`))));
+
+-- A notice the delivery run found makes its event (the key as it is now).
+DROP TRIGGER IF EXISTS `webhook_notices_events`;
+CREATE TRIGGER `webhook_notices_events` AFTER INSERT ON `webhook_notices` FOR EACH ROW
+  INSERT INTO `webhook_events` (`user_id`, `key_id`, `type`, `details`, `key_snapshot`, `created_at`)
+  SELECT k.`user_id`, k.`id`, NEW.`type`, NEW.`details`,
+    JSON_OBJECT('id', k.`id`, 'user_id', k.`user_id`, 'name', k.`name`, 'key', k.`key`,
+      'secret_hint', k.`secret_hint`, 'permissions', k.`permissions`,
+      'expires_at', UNIX_TIMESTAMP(k.`expires_at`), 'last_used_at', UNIX_TIMESTAMP(k.`last_used_at`),
+      'revoked_at', UNIX_TIMESTAMP(k.`revoked_at`), 'created_at', UNIX_TIMESTAMP(k.`created_at`),
+      'updated_at', UNIX_TIMESTAMP(k.`updated_at`), 'enabled', k.`enabled`,
+      'rate_limit', k.`rate_limit`, 'rate_window', k.`rate_window`,
+      'remaining_uses', k.`remaining_uses`, 'allowed_ips', k.`allowed_ips`,
+      'rotated_to', k.`rotated_to`),
+    NEW.`created_at`
+  FROM `api_keys` k WHERE k.`id` = NEW.`key_id`;
+
+-- Each event goes to every webhook of its user subscribed to its type (or
+-- to its one webhook), first attempt due at once.
+DROP TRIGGER IF EXISTS `webhook_events_deliveries`;
+CREATE TRIGGER `webhook_events_deliveries` AFTER INSERT ON `webhook_events` FOR EACH ROW
+  INSERT INTO `webhook_deliveries` (`webhook_id`, `event_id`, `state`, `attempts`, `next_attempt_at`, `created_at`)
+  SELECT w.`id`, NEW.`id`, 'pending', 0, NEW.`created_at`, NEW.`created_at`
+  FROM `webhooks` w WHERE w.`user_id` = NEW.`user_id` AND IF(NEW.`webhook_id` IS NULL,
+    JSON_CONTAINS(w.`events`, '"*"') OR JSON_CONTAINS(w.`events`, JSON_QUOTE(NEW.`type`)),
+    w.`id` = NEW.`webhook_id`);
+INSERT IGNORE INTO `apikeys_migrations` (`version`, `name`, `applied_at`) VALUES (9, '009-webhooks.sql', NOW());
 
 -- 010-login.sql
 -- 010-login.sql: failed sign-ins of the keys page, counted per e-mail and client address so that every process and node sees the same throttle.

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin_deliver.h"
 #include "admin_events.h"
 #include "admin_keys.h"
 #include "admin_scan.h"
@@ -65,6 +66,8 @@ static const struct command {
 	{ "usage", "USER|--all [--from T] [--to T] [--granularity hour|day] [--csv]",
 	    "a user's verify outcomes per key and hour or day;\n"
 	    "--all: the service's totals per outcome, unknown\nkeys too", 1, 8 },
+	{ "deliver", "[--all-pending]", "send the webhook deliveries that are due\n"
+	    "(--all-pending: every pending one now)", 0, 1 },
 	{ "help", "", "this text", 0, 0 },
 };
 
@@ -374,9 +377,11 @@ main(int argc, char *argv[])
 	 * credential found" and so exits 2 on every error; it connects only
 	 * when it has something to look up. */
 	scan = strcmp(cmd, "scan") == 0;
-	if (config_load(&cfg, scan, err, sizeof(err)) != CONFIG_OK)
+	/* deliver opens the webhooks' sealed secrets: it needs the pepper. */
+	if (config_load(&cfg, scan || strcmp(cmd, "deliver") == 0, err,
+	    sizeof(err)) != CONFIG_OK)
 		return admin_fail("%s", err) + scan;
-	db = db_open(&cfg, DB_FLAG_MULTI_STATEMENTS | DB_FLAG_LAZY);
+	db = db_open(&cfg, DB_FLAG_ADMIN | DB_FLAG_LAZY);
 	if (db == NULL)
 		return admin_fail("out of memory") + scan;
 	if (scan) {
@@ -419,6 +424,9 @@ main(int argc, char *argv[])
 		rc = admin_usage(db, argc - 2, argv + 2);
 	else if (strcmp(cmd, "keys-legacy-count") == 0)
 		rc = admin_keys_legacy_count(db);
+	else if (strcmp(cmd, "deliver") == 0)
+		rc = argc == 2 || strcmp(argv[2], "--all-pending") == 0 ?
+		    admin_deliver(db, &cfg, argc == 3) : usage();
 	else if (argc != 3)
 		rc = usage();
 	else if (strcmp(cmd, "token-revoke") == 0)

@@ -55,6 +55,18 @@ static const struct field_rule verify_rules[] = {
 static const char no_hash[CRYPTO_HEX_SHA256 + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
+/* 1 if errs holds a failure of member. */
+static int
+has_error(const struct valid_errors *errs, const char *member)
+{
+	unsigned i;
+
+	for (i = 0; i < errs->n; i++)
+		if (strcmp(errs->e[i].key, member) == 0)
+			return 1;
+	return 0;
+}
+
 /* Keeps only the failures of the optional members (the credential's are
  * the one 401); returns how many are left. */
 static unsigned
@@ -205,7 +217,7 @@ verify_handle(struct app *app, const struct request *req, const struct call *cal
 	uint64_t left_uses = 0, left_bucket = 0;
 	unsigned cost;
 	struct jw *w;
-	int well_formed, match, checked, outcome = -1;
+	int well_formed, key_ok, match, checked, outcome = -1;
 
 	(void)call;
 	memset(&in, 0, sizeof(in));
@@ -217,6 +229,9 @@ verify_handle(struct app *app, const struct request *req, const struct call *cal
 		response_error(res, 400, MSG_TOO_COMPLEX);
 		goto done;
 	}
+	/* A well-formed key with a missing or malformed secret is still looked
+	 * up: its usage counts invalid_secret (9.1). */
+	key_ok = vr == VALID_OK || (vr == VALID_INVALID && !has_error(&errs, "key"));
 	/* Malformed optional members are the caller's mistake, told before
 	 * the key is looked at (nothing about the key is revealed). */
 	if (vr == VALID_INVALID && settings_errors(&errs) > 0) {
@@ -229,7 +244,9 @@ verify_handle(struct app *app, const struct request *req, const struct call *cal
 	/* Every path below does the same work: one lookup, one HMAC, one
 	 * constant-time comparison, whatever was wrong with the credential. */
 	well_formed = vr == VALID_OK;
-	if (!well_formed)
+	if (!well_formed && key_ok)
+		memset(in.secret, 0, sizeof(in.secret));	/* hash "" */
+	else if (!well_formed)
 		memset(&in, 0, sizeof(in));	/* look up "", hash "" */
 	/* Without legacy keys, a key or secret whose checksum is wrong cannot
 	 * be one this service made: no query (the HMAC and comparison below

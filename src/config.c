@@ -58,6 +58,10 @@ static const struct setting settings[] = {
 	{ "APIKEYS_LEGACY_KEYS", SET_BOOL, OFF(legacy_keys), "1", 0, 1, 0 },
 	{ "APIKEYS_USAGE_DAYS", SET_UINT, OFF(usage_days), "400", 1, 36500, 0 },
 	{ "APIKEYS_USAGE_COUNT", SET_BOOL, OFF(usage_count), "1", 0, 1, 0 },
+	{ "APIKEYS_WEBHOOK_ALLOW_HTTP", SET_BOOL, OFF(webhook_allow_http), "0", 0, 1, 0 },
+	{ "APIKEYS_WEBHOOK_ALLOW_PRIVATE", SET_BOOL, OFF(webhook_allow_private), "0", 0, 1, 0 },
+	{ "APIKEYS_EXPIRY_NOTICE_DAYS", SET_UINT, OFF(expiry_notice_days), "30", 1, 3650, 0 },
+	{ "APIKEYS_WEBHOOK_CA_FILE", SET_STR, OFF(webhook_ca_file), "", 0, 0, 0 },
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))

@@ -31,6 +31,10 @@ struct config {
 						 * secret without a valid checksum */
 	unsigned	usage_days;		/* days usage counts are kept (prune) */
 	unsigned	usage_count;		/* 0: verify counts no usage */
+	unsigned	webhook_allow_http;	/* webhooks may use http:// URLs */
+	unsigned	webhook_allow_private;	/* deliver to loopback/private addresses */
+	unsigned	expiry_notice_days;	/* key.expiring this many days ahead */
+	char		webhook_ca_file[CONFIG_STR_MAX];	/* "": the system's CA bundle */
 };
 
 enum config_err {

@@ -1,10 +1,12 @@
 /* crypto.c: random key material, keyed hashes and constant-time comparison over OpenSSL. */
 #include "ac-config.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
 #include <openssl/core_names.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
@@ -163,4 +165,131 @@ void
 crypto_wipe(void *p, size_t n)
 {
 	OPENSSL_cleanse(p, n);
+}
+
+/* ------------------------------------------------ sealed webhook secrets */
+
+int
+crypto_hkdf_sha256(const void *ikm, size_t ikmlen, const void *salt, size_t saltlen,
+    const char *info, unsigned char *out, size_t outlen)
+{
+	OSSL_PARAM params[5], *p = params;
+	EVP_KDF *kdf;
+	EVP_KDF_CTX *c;
+	int rc = -1;
+
+	if ((kdf = EVP_KDF_fetch(NULL, "HKDF", NULL)) == NULL)
+		return -1;
+	c = EVP_KDF_CTX_new(kdf);
+	EVP_KDF_free(kdf);
+	if (c == NULL)
+		return -1;
+	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0);
+	/* An empty key (development mode) is one byte of zero, as for HMAC. */
+	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
+	    (void *)(uintptr_t)(ikmlen ? ikm : (const void *)""), ikmlen ? ikmlen : 1);
+	if (saltlen > 0)
+		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
+		    (void *)(uintptr_t)salt, saltlen);
+	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
+	    (void *)(uintptr_t)info, strlen(info));
+	*p = OSSL_PARAM_construct_end();
+	if (EVP_KDF_derive(c, out, outlen, params) == 1)
+		rc = 0;
+	EVP_KDF_CTX_free(c);
+	return rc;
+}
+
+/* The AES-256-GCM key of the sealed secrets, derived from the pepper. */
+static int
+seal_key(const char *pepper, unsigned char key[32])
+{
+	return crypto_hkdf_sha256(pepper, strlen(pepper), NULL, 0,
+	    "apikeys webhook secret v1", key, 32);
+}
+
+static int
+from_hex(const char *s, size_t n, unsigned char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int v = 0, j;
+
+		for (j = 0; j < 2; j++) {
+			char ch = s[2 * i + (size_t)j];
+
+			v <<= 4;
+			if (ch >= '0' && ch <= '9')
+				v |= ch - '0';
+			else if (ch >= 'a' && ch <= 'f')
+				v |= ch - 'a' + 10;
+			else
+				return -1;
+		}
+		out[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+int
+crypto_seal_hex(const char *pepper, const char *aad, const char *plain,
+    char *out, size_t outsize)
+{
+	unsigned char key[32], buf[CRYPTO_SEAL_MAX];
+	size_t n = strlen(plain);
+	EVP_CIPHER_CTX *c = NULL;
+	int len = 0, rc = -1;
+
+	if (n > CRYPTO_SEAL_MAX - 28 || outsize < 2 * (n + 28) + 1)
+		return -1;
+	if (seal_key(pepper, key) != 0 || crypto_random_bytes(buf, 12) != 0 ||
+	    (c = EVP_CIPHER_CTX_new()) == NULL)
+		goto done;
+	if (EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, buf) != 1 ||
+	    EVP_EncryptUpdate(c, NULL, &len, (const unsigned char *)aad, (int)strlen(aad)) != 1 ||
+	    EVP_EncryptUpdate(c, buf + 12, &len, (const unsigned char *)plain, (int)n) != 1 ||
+	    EVP_EncryptFinal_ex(c, buf + 12 + len, &len) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, buf + 12 + n) != 1)
+		goto done;
+	to_hex(buf, n + 28, out);
+	rc = 0;
+done:
+	EVP_CIPHER_CTX_free(c);
+	crypto_wipe(key, sizeof(key));
+	crypto_wipe(buf, sizeof(buf));
+	return rc;
+}
+
+int
+crypto_open_hex(const char *pepper, const char *aad, const char *sealed,
+    char *out, size_t outsize)
+{
+	unsigned char key[32], buf[CRYPTO_SEAL_MAX];
+	size_t hexlen = strlen(sealed), n;
+	EVP_CIPHER_CTX *c = NULL;
+	int len = 0, rc = -1;
+
+	if (hexlen % 2 != 0 || hexlen / 2 < 28 || hexlen / 2 > sizeof(buf))
+		return -1;
+	n = hexlen / 2 - 28;
+	if (outsize < n + 1 || from_hex(sealed, hexlen / 2, buf) != 0)
+		return -1;
+	if (seal_key(pepper, key) != 0 || (c = EVP_CIPHER_CTX_new()) == NULL)
+		goto done;
+	if (EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, buf) != 1 ||
+	    EVP_DecryptUpdate(c, NULL, &len, (const unsigned char *)aad, (int)strlen(aad)) != 1 ||
+	    EVP_DecryptUpdate(c, (unsigned char *)out, &len, buf + 12, (int)n) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, buf + 12 + n) != 1 ||
+	    EVP_DecryptFinal_ex(c, (unsigned char *)out + len, &len) != 1) {
+		crypto_wipe(out, outsize);
+		goto done;
+	}
+	out[n] = '\0';
+	rc = 0;
+done:
+	EVP_CIPHER_CTX_free(c);
+	crypto_wipe(key, sizeof(key));
+	crypto_wipe(buf, sizeof(buf));
+	return rc;
 }

@@ -30,6 +30,34 @@ int crypto_sha256_hex(const void *msg, size_t len, char out[CRYPTO_HEX_SHA256 + 
 /* 1 if a and b hold the same n bytes; the time depends on n only. */
 int crypto_equal(const void *a, const void *b, size_t n);
 
+/*
+ * HKDF-SHA-256 (RFC 5869): derives outlen bytes into out from ikm, the
+ * optional salt (saltlen 0: none) and the info text.  Returns 0 or -1.
+ */
+int crypto_hkdf_sha256(const void *ikm, size_t ikmlen, const void *salt, size_t saltlen,
+    const char *info, unsigned char *out, size_t outlen);
+
+/* Bytes of a sealed text at most: 12 of nonce, the text, 16 of tag. */
+#define CRYPTO_SEAL_MAX	256
+
+/*
+ * Seals plain (a webhook secret) with AES-256-GCM under a key derived from
+ * pepper with HKDF, bound to aad (authenticated, not encrypted), and writes
+ * it as lowercase hex of nonce || ciphertext || tag, NUL-terminated, to out
+ * (2 * (strlen(plain) + 28) + 1 bytes at least).  Returns 0 or -1.
+ */
+int crypto_seal_hex(const char *pepper, const char *aad, const char *plain,
+    char *out, size_t outsize);
+
+/*
+ * Opens what crypto_seal_hex wrote with the same pepper and aad into out,
+ * NUL-terminated.  Returns 0, or -1 when the text is malformed, too long
+ * for out, or fails authentication (another pepper or aad, a changed
+ * byte); out is then wiped.  The caller wipes out after use.
+ */
+int crypto_open_hex(const char *pepper, const char *aad, const char *sealed,
+    char *out, size_t outsize);
+
 /* Overwrites n bytes in a way the compiler cannot drop.  Cannot fail. */
 void crypto_wipe(void *p, size_t n);
 

@@ -140,7 +140,7 @@ struct db_rotated {
 };
 
 /* Connection flags for db_open. */
-#define DB_FLAG_MULTI_STATEMENTS	0x1	/* admin tool: schema files; prepare on use */
+#define DB_FLAG_ADMIN			0x1	/* admin tool: multi-statement text (schema files); prepare on use */
 #define DB_FLAG_LAZY			0x2	/* do not connect before first use */
 
 /*

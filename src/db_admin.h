@@ -7,7 +7,7 @@
 
 #include "db.h"
 
-/* Runs a file of SQL statements (the handle needs DB_FLAG_MULTI_STATEMENTS),
+/* Runs a file of SQL statements (the handle needs DB_FLAG_ADMIN),
  * reading every result; stops at the first error, which it logs. */
 enum db_status db_admin_exec(struct db *, const char *sql, size_t len);
 

@@ -14,7 +14,6 @@
 #include <mysqld_error.h>
 
 #include "crypto.h"
-#include "db_batch.h"
 #include "db_driver.h"
 #include "log.h"
 
@@ -188,12 +187,11 @@ db_connect(struct db *db)
 	mysql_options(db->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(db->conn, MYSQL_INIT_COMMAND, init);
 	db_apply_tls(db->conn, c);
-	/* Several statements per text query: the admin tool's schema files,
-	 * and the responder's text batches (db_batch_run), which save round
-	 * trips and are formatted only from values the service made itself
-	 * (every value from a request goes through a prepared statement, which
-	 * never holds more than one statement). */
-	flags |= CLIENT_MULTI_STATEMENTS;
+	/* Several statements per text query only for the admin tool's schema
+	 * files: the responder's connection refuses them, so no text it sends
+	 * can carry a second statement. */
+	if (db->flags & DB_FLAG_ADMIN)
+		flags |= CLIENT_MULTI_STATEMENTS;
 
 	if (mysql_real_connect(db->conn, c->db_socket[0] ? NULL : c->db_host,
 	    c->db_user, c->db_password, c->db_name, c->db_port,
@@ -204,7 +202,7 @@ db_connect(struct db *db)
 	}
 	/* The responder prepares everything once per connection; the admin
 	 * tool, which may run before the tables exist, prepares on use. */
-	if (db->flags & DB_FLAG_MULTI_STATEMENTS)
+	if (db->flags & DB_FLAG_ADMIN)
 		return DB_OK;
 	for (i = 0; i < ST__MAX; i++)
 		if (stmt_prepare(db, (enum stmt_id)i) != DB_OK)
@@ -292,6 +290,11 @@ run_once(MYSQL_STMT *st, MYSQL_BIND *params, MYSQL_BIND *results,
 			break;
 	}
 	mysql_stmt_free_result(st);
+	/* A CALL answers its result set, then its own status: read what is
+	 * left so that the connection is ready for the next statement. */
+	while (mysql_stmt_more_results(st))
+		if (mysql_stmt_next_result(st) > 0)
+			goto fail;
 	return rc;
 fail:
 	*err = mysql_stmt_errno(st);
@@ -425,7 +428,7 @@ db_backoff(int attempt)
 
 /* A deadlock or a Galera certification failure (InnoDB already rolled
  * back) is retried up to TX_ATTEMPTS times.  With own_begin, the body sends
- * START TRANSACTION itself (in a text batch) and may commit in one too. */
+ * START TRANSACTION itself (a CALL of a procedure that does). */
 static enum db_status
 tx_run(struct db *db, db_tx_body *body, void *ctx, const char *what, int own_begin)
 {
@@ -463,6 +466,22 @@ enum db_status
 db_tx_run_batched(struct db *db, db_tx_body *body, void *ctx, const char *what)
 {
 	return tx_run(db, body, ctx, what, 1);
+}
+
+enum db_status
+db_text_exec(struct db *db, const char *sql, unsigned long long *affected, int *retry)
+{
+	if (retry != NULL)
+		*retry = 0;
+	if (db_connect(db) != DB_OK)
+		return DB_UNAVAILABLE;
+	/* One statement (the connection refuses more), sent once: a write
+	 * lost with its connection may have been applied. */
+	if (mysql_real_query(db->conn, sql, (unsigned long)strlen(sql)) != 0)
+		return db_fail(db, "statement", retry);
+	if (affected != NULL)
+		*affected = mysql_affected_rows(db->conn);
+	return DB_OK;
 }
 
 enum db_status

@@ -1,4 +1,4 @@
-/* db_driver.h: the connection driver (db_driver.c; its bind helpers and text batches: db_bind.h, db_batch.h) under the query files of the database layer (the db_*.c files, which alone include it, with the unit test of its resend rule); the only header that includes <mysql.h>. */
+/* db_driver.h: the connection driver (db_driver.c; its bind helpers: db_bind.h) under the query files of the database layer (the db_*.c files, which alone include it, with the unit test of its resend rule); the only header that includes <mysql.h>. */
 #ifndef APIKEYS_DB_DRIVER_H
 #define APIKEYS_DB_DRIVER_H
 
@@ -97,12 +97,20 @@ typedef enum db_status db_tx_body(struct db *, void *ctx, int *retry);
 enum db_status db_tx_run(struct db *, db_tx_body *body, void *ctx, const char *what);
 
 /*
- * As db_tx_run, for a body that sends START TRANSACTION itself, at the head
- * of its first text batch (db_batch_run), and may end its last batch with
- * COMMIT: neither costs a round trip of its own.  A body that did not
- * commit is committed here; any failure rolls back.
+ * As db_tx_run, for a body whose first statement begins the transaction
+ * itself (a CALL of a stored procedure that starts it): no START
+ * TRANSACTION round trip of its own.  The body marks the handle in a
+ * transaction (db->in_tx) once it is; a transaction left open is committed
+ * here; any failure rolls back.
  */
 enum db_status db_tx_run_batched(struct db *, db_tx_body *body, void *ctx, const char *what);
+
+/* Runs one text statement built from trusted values (never request bytes)
+ * that returns no rows, once; *affected (may be NULL) gets its row count.
+ * Sets *retry (may be NULL) for a deadlock; DB_UNAVAILABLE when the
+ * connection is lost (not sent again). */
+enum db_status db_text_exec(struct db *, const char *sql, unsigned long long *affected,
+    int *retry);
 
 /* After a failed call on the connection: logs the error, sets *retry (may
  * be NULL) for a deadlock, and returns DB_UNAVAILABLE (disconnected) for a

@@ -60,13 +60,6 @@
 	"UPDATE personal_access_tokens SET last_used_at = NOW(), updated_at = NOW() " \
 	"WHERE id = ? AND (" SQL_NOT_USED_RECENTLY ")"
 #define SQL_USER_LOCK		"SELECT id FROM users WHERE id = ? FOR UPDATE"
-/* Generate's statements before it recorded events (the benchmark's
- * database ceiling still runs them; the responder uses SQL_GENERATE_*). */
-#define SQL_KEYS_DELETE_USER	"DELETE FROM api_keys WHERE user_id = ?"
-#define SQL_KEY_INSERT \
-	"INSERT INTO api_keys (user_id, `key`, secret_hash, secret_hint, " \
-	"permissions, expires_at, created_at, updated_at) " \
-	"VALUES (?, ?, ?, ?, '[]', NOW() + INTERVAL 1 YEAR, NOW(), NOW())"
 #define SQL_KEY_COUNT_LIVE \
 	"SELECT COUNT(*) FROM api_keys WHERE user_id = ? AND revoked_at IS NULL " \
 	"AND (expires_at IS NULL OR expires_at > NOW(6))"
@@ -124,27 +117,11 @@
 	"bucket_at = IF(?, NULL, bucket_at), remaining_uses = ?, allowed_ips = ?, " \
 	"updated_at = ? WHERE id = ?"
 
-/*
- * Generate in three round trips (db_generate.c): a text batch that begins
- * the transaction, locks the user's row and inserts the new key; the
- * prepared events statement ("deleted" for every other key of the user,
- * then "generated" for the new one: the highest event id, so the newest);
- * a text batch that deletes the other keys and commits.  The batches are
- * formatted only from numbers and the [A-Za-z0-9] credentials the service
- * made itself (checked before formatting); the client's address, the one
- * value from outside, goes through the prepared statement.
- */
-#define SQL_GENERATE_BEGIN \
-	"START TRANSACTION; SELECT id FROM users WHERE id = %llu FOR UPDATE; " \
-	"INSERT INTO api_keys (user_id, `key`, secret_hash, secret_hint, permissions, " \
-	"expires_at, created_at, updated_at) VALUES (%llu, '%s', '%s', '%s', '[]', " \
-	"NOW() + INTERVAL 1 YEAR, NOW(), NOW())"
-#define SQL_GENERATE_EVENTS \
-	"INSERT INTO api_key_events (key_id, user_id, action, actor, ip, details, created_at) " \
-	"SELECT id, user_id, IF(id = ?, 'generated', 'deleted'), ?, ?, NULL, NOW(6) " \
-	"FROM api_keys WHERE user_id = ? ORDER BY id = ?, id"
-#define SQL_GENERATE_END \
-	"DELETE FROM api_keys WHERE user_id = %llu AND id <> %llu; COMMIT"
+/* Generate's statements, one round trip before the COMMIT: the stored
+ * procedure of sql/migrations/007-generate-procedure.sql (user, key,
+ * secret hash, hint, actor, address, OUT the new key's id: NULL if the
+ * user is gone), which begins the transaction. */
+#define SQL_GENERATE	"CALL apikeys_generate(?, ?, ?, ?, ?, ?, ?)"
 
 /* Rotation: the old key locked with its user's row (whether it may be
  * rotated, and what the answer shows of it), the new key copied from it
@@ -194,7 +171,7 @@
 	X(ST_KEY_SPEND, SQL_KEY_SPEND) \
 	X(ST_KEY_LOCK, SQL_KEY_LOCK) \
 	X(ST_KEY_UPDATE, SQL_KEY_UPDATE) \
-	X(ST_GENERATE_EVENTS, SQL_GENERATE_EVENTS) \
+	X(ST_GENERATE, SQL_GENERATE) \
 	X(ST_KEY_ROTATE_LOCK, SQL_KEY_ROTATE_LOCK) \
 	X(ST_KEY_ROTATE_INSERT, SQL_KEY_ROTATE_INSERT) \
 	X(ST_KEY_ROTATE_OLD, SQL_KEY_ROTATE_OLD) \

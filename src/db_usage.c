@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "db_batch.h"
 #include "db_bind.h"
 #include "db_driver.h"
 #include "db_usage.h"
@@ -58,9 +57,8 @@ enum db_status
 db_usage_flush(struct db *db, int force)
 {
 	struct usage_table *t = usage_process_table();
-	struct db_batch_result r;
 	enum db_status rc = DB_OK;
-	unsigned n, done = 0;
+	unsigned n;
 	int attempt, retry = 0;
 
 	if (t->n == 0 || (!force && usage_due_ms(t, time_now_us()) != 0))
@@ -72,7 +70,7 @@ db_usage_flush(struct db *db, int force)
 	n = usage_snapshot(t, flush_cells);
 	(void)flush_format(n, (unsigned)getpid() % USAGE_SHARDS);
 	for (attempt = 1; attempt <= FLUSH_TRIES; attempt++) {
-		rc = db_batch_run(db, flush_sql, &r, 1, &done, &retry);
+		rc = db_text_exec(db, flush_sql, NULL, &retry);
 		if (rc == DB_OK) {
 			usage_clear(t);
 			return DB_OK;

@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "number.h"
 #include "router.h"
+#include "api_webhooks.h"
 
 #define MSG_NOT_FOUND		"Not Found."
 #define MSG_NOT_ALLOWED		"Method Not Allowed."
@@ -57,6 +58,16 @@ static const struct route routes[] = {
 	    .ability = ABILITY_READ, .prefetch_key = true, .handler = usage_key },
 	{ .pattern = "/usage", .method = METHOD_GET, .auth = ROUTE_AUTH_USER,
 	    .ability = ABILITY_READ, .handler = usage_user },
+	{ .pattern = "/webhooks", .method = METHOD_GET, .auth = ROUTE_AUTH_USER,
+	    .ability = ABILITY_READ, .handler = webhooks_list },
+	{ .pattern = "/webhooks", .method = METHOD_POST, .auth = ROUTE_AUTH_USER,
+	    .ability = ABILITY_WRITE, .handler = webhooks_create },
+	{ .pattern = "/webhooks/{id}", .method = METHOD_DELETE, .auth = ROUTE_AUTH_USER,
+	    .ability = ABILITY_WRITE, .handler = webhooks_delete },
+	{ .pattern = "/webhooks/{id}/deliveries", .method = METHOD_GET, .auth = ROUTE_AUTH_USER,
+	    .ability = ABILITY_READ, .handler = webhooks_deliveries },
+	{ .pattern = "/webhooks/{id}/test", .method = METHOD_POST, .auth = ROUTE_AUTH_USER,
+	    .ability = ABILITY_WRITE, .handler = webhooks_test },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

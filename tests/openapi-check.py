@@ -191,5 +191,24 @@ call("GET", "/api/usage", UU, tok, expect=200)
 call("GET", "/api/usage?to=2026-01-01T00:00:00Z&from=2026-03-01T00:00:00Z", UU, tok, expect=422)
 call("GET", "/api/usage", UU, None, expect=401)
 call("DELETE", "/api/usage", UU, tok, expect=405)
+WH, WI = "/api/webhooks", "/api/webhooks/{id}"
+WD, WT = "/api/webhooks/{id}/deliveries", "/api/webhooks/{id}/test"
+hook = call("POST", WH, WH, tok, '{"url":"https://example.com/hook","events":["key.created","key.revoked"]}',
+            expect=201)
+call("POST", WH, WH, tok, '{"url":"http://example.com","events":["nope"]}', expect=422)
+call("POST", WH, WH, tok, "[]", expect=400)
+call("POST", WH, WH, None, "{}", expect=401)
+call("PUT", WH, WH, tok, expect=405)
+call("GET", WH, WH, tok, expect=200)
+hid = hook["data"]["id"] if hook else 1
+call("POST", f"/api/webhooks/{hid}/test", WT, tok, expect=202)
+call("GET", f"/api/webhooks/{hid}/deliveries", WD, tok, expect=200)
+call("GET", "/api/webhooks/999999999/deliveries", WD, tok, expect=404)
+call("POST", "/api/webhooks/999999999/test", WT, tok, expect=404)
+for i in range(9):
+    call("POST", WH, WH, tok, f'{{"url":"https://example.com/{i}","events":["*"]}}')
+call("POST", WH, WH, tok, '{"url":"https://example.com/11","events":["*"]}', expect=409)
+call("DELETE", f"/api/webhooks/{hid}", WI, tok, expect=200)
+call("DELETE", f"/api/webhooks/{hid}", WI, tok, expect=404)
 print(f"1..{count}")
 sys.exit(1 if failed else 0)

@@ -250,6 +250,7 @@ def full(p, uid, email):
             t.ok('Error' in p.text('hook-form'), 'refused, the API\'s message shows by the field: ' + p.text('hook-form')[:200])
         p.js("document.getElementById('hook-create-box').open = true")
         p.fill('hook-url', 'https://hooks.example.com/in')
+        p.click('hook-event-key-created')	# the form was reset after the first
         p.click('hook-submit')
         t.ok(p.wait_visible('view-secret'), 'a webhook is added; its secret shown once', p.text('problem'))
         p.click('secret-done')

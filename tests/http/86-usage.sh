@@ -58,6 +58,8 @@ case $k in
 a_ok)	b="{\"key\":\"$A_K\",\"secret\":\"$A_S\"}" ;;
 a_bad)	w=${A_S%?}x; [ "$w" = "$A_S" ] && w=${A_S%?}y	# another last character
 	b="{\"key\":\"$A_K\",\"secret\":\"$w\"}" ;;
+a_nosec) b="{\"key\":\"$A_K\"}" ;;
+a_numsec) b="{\"key\":\"$A_K\",\"secret\":5}" ;;
 b)	b="{\"key\":\"$B_K\",\"secret\":\"$B_S\"}" ;;
 c)	b="{\"key\":\"$C_K\",\"secret\":\"$C_S\"}" ;;
 d)	b="{\"key\":\"$D_K\",\"secret\":\"$D_S\"}" ;;
@@ -79,7 +81,7 @@ outcome_of() {
 	case $2 in
 	200) case $1 in a_*) echo "A valid" ;; *) echo "E valid" ;; esac ;;
 	401) case $1 in
-		a_bad) echo "A invalid_secret" ;; b) echo "B revoked" ;; c) echo "C disabled" ;;
+		a_bad|a_nosec|a_numsec) echo "A invalid_secret" ;; b) echo "B revoked" ;; c) echo "C disabled" ;;
 		d) echo "D expired" ;; esac ;;
 	403) case $3 in *address*) echo "E forbidden_ip" ;; *) echo "E forbidden_permissions" ;; esac ;;
 	429) case $3 in Rate*) echo "E rate_limited" ;; *) echo "E usage_exceeded" ;; esac ;;
@@ -93,7 +95,7 @@ tally() {
 
 # 1. 500 verifies, 16 at a time, of every kind.
 unknown_before=$("$TEST_SQL" "SELECT IFNULL(SUM(count), 0) FROM api_key_usage WHERE key_id = 0 AND outcome = 9")
-kinds="a_ok a_ok a_ok a_bad a_bad b c d e_ip e_perm e_use e_use e_use e_big unknown bad"
+kinds="a_ok a_ok a_ok a_bad a_bad a_nosec a_numsec b c d e_ip e_perm e_use e_use e_use e_big unknown bad"
 for i in $(seq 1 500); do set -- $kinds; shift $((RANDOM % $#)); echo "$1"; done > "$TMP/plan"
 xargs -P 16 -n 1 "$TMP/one.sh" < "$TMP/plan" > "$TMP/seen"
 t_last=$(now_ms)

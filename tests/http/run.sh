@@ -29,7 +29,7 @@ for f in "$here"/[0-9][0-9]-*.sh; do
 	# shellcheck disable=SC2254
 	case $name in ${HTTP_ONLY:-*}) ;; *) continue ;; esac
 	case $name in
-	50-concurrency.sh|82-verify-settings.sh|83-rotate.sh|84-events.sh|90-outage.sh)
+	50-concurrency.sh|82-verify-settings.sh|83-rotate.sh|84-events.sh|87-webhooks.sh|90-outage.sh)
 		if [ "${STACK_FRONT:-apache}" != apache ] && [ "${HTTP_EVERY_FRONT:-0}" != 1 ]; then
 			echo "# $name: runs behind apache only (the front end cannot change its answers)"
 			continue

@@ -77,6 +77,7 @@ skip-name-resolve
 max-connections=300
 skip-log-bin
 binlog-format=ROW
+log-bin-trust-function-creators=1
 default-storage-engine=InnoDB
 innodb-autoinc-lock-mode=2
 innodb-buffer-pool-size=64M

@@ -1,4 +1,4 @@
-/* test-crypto.c: key material format, uniqueness and uniformity; HMAC and SHA-256 vectors. */
+/* test-crypto.c: key material format, uniqueness and uniformity; HMAC, SHA-256 and HKDF vectors; sealed webhook secrets. */
 #include "ac-config.h"
 
 #include <stdlib.h>
@@ -119,6 +119,54 @@ main(void)
 		for (i = 0; i < 16 && wipe[i] == 0; i++)
 			;
 		is_int(i, 16, "wipe zeroes every byte");
+	}
+	/* HKDF-SHA-256: RFC 5869, appendix A.1. */
+	{
+		unsigned char ikm[22], salt[13], okm[42];
+		char okm_hex[2 * sizeof(okm) + 1];
+		size_t b;
+
+		memset(ikm, 0x0b, sizeof(ikm));
+		for (b = 0; b < sizeof(salt); b++)
+			salt[b] = (unsigned char)b;
+		ok(crypto_hkdf_sha256(ikm, sizeof(ikm), salt, sizeof(salt),
+		    "\xf0\xf1\xf2\xf3\xf4\xf5\xf6\xf7\xf8\xf9", okm, sizeof(okm)) == 0,
+		    "HKDF derives");
+		for (b = 0; b < sizeof(okm); b++)
+			snprintf(okm_hex + 2 * b, 3, "%02x", okm[b]);
+		is_str(okm_hex, "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"
+		    "34007208d5b887185865", "HKDF-SHA-256 matches RFC 5869 A.1");
+	}
+	/* Sealed webhook secrets: AES-256-GCM under a key from the pepper. */
+	{
+		const char *secret = "whsec_ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+		char sealed[2 * (38 + 28) + 1], again[sizeof(sealed)], opened[64];
+
+		ok(crypto_seal_hex("pepper-one", "7", secret, sealed, sizeof(sealed)) == 0,
+		    "a secret seals");
+		is_int(strlen(sealed), 2 * (38 + 28), "sealed: nonce, ciphertext, tag in hex");
+		ok(strstr(sealed, "whsec_") == NULL && strstr(sealed, "ABCDEF") == NULL,
+		    "the sealed text does not hold the secret");
+		ok(crypto_seal_hex("pepper-one", "7", secret, again, sizeof(again)) == 0 &&
+		    strcmp(sealed, again) != 0, "two seals differ (a fresh nonce each)");
+		ok(crypto_open_hex("pepper-one", "7", sealed, opened, sizeof(opened)) == 0,
+		    "it opens with the same pepper and aad");
+		is_str(opened, secret, "and gives the secret back");
+		ok(crypto_open_hex("pepper-two", "7", sealed, opened, sizeof(opened)) != 0,
+		    "another pepper cannot open it");
+		ok(opened[0] == '\0', "a failed open leaves nothing in the output");
+		ok(crypto_open_hex("pepper-one", "8", sealed, opened, sizeof(opened)) != 0,
+		    "another aad (user) cannot open it");
+		sealed[30] = sealed[30] == '0' ? '1' : '0';
+		ok(crypto_open_hex("pepper-one", "7", sealed, opened, sizeof(opened)) != 0,
+		    "a changed byte fails authentication");
+		ok(crypto_open_hex("pepper-one", "7", "abc", opened, sizeof(opened)) != 0,
+		    "a malformed text fails");
+		ok(crypto_open_hex("pepper-one", "7", again, opened, 8) != 0,
+		    "an output too small fails");
+		ok(crypto_seal_hex("", "7", secret, sealed, sizeof(sealed)) == 0 &&
+		    crypto_open_hex("", "7", sealed, opened, sizeof(opened)) == 0 &&
+		    strcmp(opened, secret) == 0, "an empty pepper (development) still seals");
 	}
 	return tap_done();
 }

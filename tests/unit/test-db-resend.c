@@ -35,7 +35,8 @@ main(void)
 	for (i = 0; i < n; i++) {
 		is_read = starts(catalogue[i].sql, "SELECT ");
 		ok(is_read || starts(catalogue[i].sql, "UPDATE ") ||
-		    starts(catalogue[i].sql, "INSERT ") || starts(catalogue[i].sql, "DELETE "),
+		    starts(catalogue[i].sql, "INSERT ") || starts(catalogue[i].sql, "DELETE ") ||
+		    starts(catalogue[i].sql, "CALL "),
 		    catalogue[i].name);
 		snprintf(desc, sizeof(desc), "%s: %s outside a transaction, never inside",
 		    catalogue[i].name, is_read ? "sent again" : "a write, never sent again");

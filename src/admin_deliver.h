@@ -1,0 +1,12 @@
+/* admin_deliver.h: apikeys-admin deliver (admin_deliver.c). */
+#ifndef APIKEYS_ADMIN_DELIVER_H
+#define APIKEYS_ADMIN_DELIVER_H
+
+#include "config.h"
+#include "db.h"
+
+/* deliver [--all-pending]: one pass of the webhook deliveries (9.2); 0, or
+ * 1 after a database error. */
+int admin_deliver(struct db *, const struct config *, int all);
+
+#endif

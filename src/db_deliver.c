@@ -1,0 +1,229 @@
+/* db_deliver.c: the delivery run's queries: notices found by the run, and one delivery claimed under a row lock that other runs skip. */
+#include "ac-config.h"
+
+#include <string.h>
+
+#include "db_bind.h"
+#include "db_driver.h"
+#include "db_keys.h"
+#include "db_deliver.h"
+#include "log.h"
+
+/* The retry schedule of 9.2: the wait after each failed attempt; after the
+ * last one the delivery is failed (7 attempts). */
+static const unsigned retry_after[] = { 60, 300, 1800, 7200, 21600, 43200 };
+#define MAX_ATTEMPTS	(sizeof(retry_after) / sizeof(retry_after[0]) + 1)
+
+/* Prepares, runs and closes one statement. */
+static enum db_status
+adhoc(struct db *db, const char *sql, MYSQL_BIND *params, MYSQL_BIND *results,
+    unsigned long long *affected)
+{
+	MYSQL_STMT *st;
+	enum db_status rc;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return db->conn == NULL ? DB_UNAVAILABLE : DB_ERROR;
+	rc = db_run(st, params, results, affected);
+	mysql_stmt_close(st);
+	return rc;
+}
+
+static enum db_status
+query(struct db *db, const char *sql)
+{
+	if (db_connect(db) != DB_OK)
+		return DB_UNAVAILABLE;
+	if (mysql_query(db->conn, sql) != 0)
+		return db_fail(db, "deliver", NULL);
+	return DB_OK;
+}
+
+/* A user with a webhook for type (or for every type). */
+#define SQL_SUBSCRIBED(type) \
+	"EXISTS (SELECT 1 FROM webhooks w WHERE w.user_id = k.user_id AND " \
+	"(JSON_CONTAINS(w.events, '\"*\"') OR JSON_CONTAINS(w.events, '\"" type "\"')))"
+
+enum db_status
+db_deliver_find_notices(struct db *db, unsigned days, unsigned long long *found)
+{
+	unsigned long long a = 0, b = 0;
+	uint64_t d = days;
+	MYSQL_BIND p[1];
+	enum db_status rc;
+
+	/* key.expiring: once per key and expires_at value. */
+	db_bind_u64(&p[0], &d);
+	if ((rc = adhoc(db, "INSERT IGNORE INTO webhook_notices (key_id, type, marker, details, created_at) "
+	    "SELECT k.id, 'key.expiring', CAST(UNIX_TIMESTAMP(k.expires_at) AS CHAR), "
+	    "JSON_OBJECT('expires_in_days', FLOOR(TIMESTAMPDIFF(SECOND, NOW(6), k.expires_at) / 86400)), "
+	    "NOW(6) FROM api_keys k WHERE k.revoked_at IS NULL AND k.rotated_to IS NULL "
+	    "AND k.expires_at > NOW(6) AND k.expires_at <= NOW(6) + INTERVAL ? DAY AND "
+	    SQL_SUBSCRIBED("key.expiring"), p, NULL, &a)) != DB_OK)
+		return rc;
+	/* key.usage_exhausted: once, and again after a PATCH of remaining_uses
+	 * (the marker is the last such audit event). */
+	if ((rc = adhoc(db, "INSERT IGNORE INTO webhook_notices (key_id, type, marker, details, created_at) "
+	    "SELECT k.id, 'key.usage_exhausted', CAST(IFNULL((SELECT MAX(e.id) FROM api_key_events e "
+	    "WHERE e.key_id = k.id AND e.action = 'updated' AND e.details LIKE '%\"remaining\\_uses\"%'), 0) AS CHAR), "
+	    "NULL, NOW(6) FROM api_keys k WHERE k.remaining_uses = 0 AND " SQL_SUBSCRIBED("key.usage_exhausted"),
+	    NULL, NULL, &b)) != DB_OK)
+		return rc;
+	*found = a + b;
+	return DB_OK;
+}
+
+/* The key as it was at the event, from its snapshot, in the columns of
+ * SQL_KEY_COLUMNS (times from epoch seconds, in the session's UTC). */
+#define SNAP(m)		"JSON_VALUE(e.key_snapshot, '$." m "')"
+#define SNAP_U(m)	"CAST(" SNAP(m) " AS UNSIGNED)"
+#define SNAP_T(m)	"FROM_UNIXTIME(CAST(" SNAP(m) " AS DECIMAL(20,6)))"
+#define SQL_DUE \
+	"SELECT d.id, d.event_id, w.user_id, d.attempts, w.url, w.secret_sealed, e.type, " \
+	"e.created_at, e.key_snapshot IS NOT NULL, " \
+	"JSON_COMPACT(JSON_EXTRACT(e.details, '$.changes')), " \
+	"CAST(JSON_VALUE(e.details, '$.rotated_to') AS UNSIGNED), " \
+	"CAST(JSON_VALUE(e.details, '$.grace_seconds') AS SIGNED), " \
+	"CAST(JSON_VALUE(e.details, '$.expires_in_days') AS SIGNED), " \
+	"JSON_VALUE(e.details, '$.found'), IFNULL(JSON_VALUE(e.details, '$.revoked') IN ('true', '1'), 0), " \
+	SNAP_U("id") ", " SNAP_U("user_id") ", " SNAP("name") ", " SNAP("key") ", " \
+	SNAP("secret_hint") ", " SNAP("permissions") ", " SNAP_T("expires_at") ", " \
+	SNAP_T("last_used_at") ", " SNAP_T("revoked_at") ", " SNAP_T("created_at") ", " \
+	SNAP_T("updated_at") ", " SNAP_U("enabled") ", " SNAP_U("rate_limit") ", " \
+	SNAP_U("rate_window") ", " SNAP_U("remaining_uses") ", " SNAP("allowed_ips") ", " \
+	SNAP_U("rotated_to") " " \
+	"FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id " \
+	"JOIN webhook_events e ON e.id = d.event_id WHERE d.id = ?"
+#define DUE_COLUMNS	15
+
+/* Reads what the POST of delivery id needs (a plain read: no lock). */
+static enum db_status
+due_read(struct db *db, uint64_t id, struct db_due *due)
+{
+	MYSQL_BIND p[1], r[DUE_COLUMNS + KC_ROTATED + 1];
+	my_bool null[DUE_COLUMNS];
+	unsigned long len[DUE_COLUMNS];
+	long long num[7];
+	MYSQL_TIME t;
+	struct key_binds kb;
+	enum db_status rc;
+
+	memset(due, 0, sizeof(*due));
+	memset(null, 0, sizeof(null));
+	db_bind_u64(&p[0], &id);
+	db_bind_out_i64(&r[0], &num[0], &null[0]);
+	db_bind_out_i64(&r[1], &num[1], &null[1]);
+	db_bind_out_i64(&r[2], &num[2], &null[2]);
+	db_bind_out_i64(&r[3], &num[3], &null[3]);
+	db_bind_out_str(&r[4], due->url, sizeof(due->url) - 1, &len[4], &null[4]);
+	db_bind_out_str(&r[5], due->sealed, sizeof(due->sealed) - 1, &len[5], &null[5]);
+	db_bind_out_str(&r[6], due->type, sizeof(due->type) - 1, &len[6], &null[6]);
+	db_bind_out_time(&r[7], &t, &null[7]);
+	db_bind_out_int(&r[8], &due->has_key, &null[8]);
+	db_bind_out_str(&r[9], due->changes, sizeof(due->changes) - 1, &len[9], &null[9]);
+	db_bind_out_i64(&r[10], &num[4], &null[10]);
+	db_bind_out_i64(&r[11], &num[5], &null[11]);
+	db_bind_out_i64(&r[12], &num[6], &null[12]);
+	db_bind_out_str(&r[13], due->found, sizeof(due->found) - 1, &len[13], &null[13]);
+	db_bind_out_int(&r[14], &due->revoked, &null[14]);
+	db_key_bind(&kb, r + DUE_COLUMNS, &due->key, KEY_BIND_SETTINGS);
+	if ((rc = adhoc(db, SQL_DUE, p, r, NULL)) != DB_OK)
+		return rc;
+	db_key_finish(&kb);
+	due->id = (uint64_t)num[0];
+	due->event_id = (uint64_t)num[1];
+	due->user_id = (uint64_t)num[2];
+	due->attempts = (unsigned)num[3];
+	due->url[len[4] < sizeof(due->url) ? len[4] : sizeof(due->url) - 1] = '\0';
+	due->sealed[len[5] < sizeof(due->sealed) ? len[5] : sizeof(due->sealed) - 1] = '\0';
+	due->type[len[6] < sizeof(due->type) ? len[6] : sizeof(due->type) - 1] = '\0';
+	due->created_at = db_time_us(&t, null[7]);
+	if (null[9])
+		due->changes[0] = '\0';
+	else
+		due->changes[len[9] < sizeof(due->changes) ? len[9] : sizeof(due->changes) - 1] = '\0';
+	due->rotated_to = null[10] ? 0 : (uint64_t)num[4];
+	due->grace_seconds = null[11] ? 0 : num[5];
+	due->expires_in_days = null[12] ? 0 : num[6];
+	if (null[13])
+		due->found[0] = '\0';
+	else
+		due->found[len[13] < sizeof(due->found) ? len[13] : sizeof(due->found) - 1] = '\0';
+	if (null[14])
+		due->revoked = 0;
+	return DB_OK;
+}
+
+static enum db_status
+record(struct db *db, uint64_t id, unsigned attempts, const struct db_attempt *a)
+{
+	MYSQL_BIND p[6];
+	uint64_t did = id, n = attempts, wait = 0, failed;
+	long long status = a->status;
+	my_bool no_status = a->status == 0;
+	int ok = a->status >= 200 && a->status <= 299;
+
+	db_bind_u64(&p[0], &n);
+	db_bind_out_i64(&p[1], &status, &no_status);
+	db_bind_in_str(&p[2], a->error, strlen(a->error));
+	if (a->error[0] == '\0' || ok)
+		p[2].buffer_type = MYSQL_TYPE_NULL;
+	if (ok) {
+		db_bind_u64(&p[3], &did);
+		return adhoc(db, "UPDATE webhook_deliveries SET state = 'delivered', attempts = ?, "
+		    "last_status = ?, last_error = ?, next_attempt_at = NULL, delivered_at = NOW(6) "
+		    "WHERE id = ?", p, NULL, NULL);
+	}
+	if (attempts < MAX_ATTEMPTS)
+		wait = retry_after[attempts - 1];
+	failed = wait == 0;
+	db_bind_u64(&p[3], &failed);
+	db_bind_u64(&p[4], &wait);
+	db_bind_u64(&p[5], &did);
+	return adhoc(db, "UPDATE webhook_deliveries SET attempts = ?, last_status = ?, "
+	    "last_error = ?, state = IF(? = 1, 'failed', 'pending'), "
+	    "next_attempt_at = IF(state = 'failed', NULL, NOW(6) + INTERVAL ? SECOND) "
+	    "WHERE id = ?", p, NULL, NULL);
+}
+
+enum db_status
+db_deliver_next(struct db *db, uint64_t *after_id, int all, db_deliver_cb *send, void *ctx)
+{
+	MYSQL_BIND p[2], r[1];
+	uint64_t after = *after_id, id = 0, flag = all ? 1 : 0;
+	struct db_attempt out;
+	struct db_due due;
+	unsigned attempts;
+	enum db_status rc;
+
+	/* Read committed: the lock is on the claimed row alone, no gaps, so
+	 * the changes that queue deliveries never wait for a send. */
+	if ((rc = query(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")) != DB_OK ||
+	    (rc = query(db, "START TRANSACTION")) != DB_OK)
+		return rc;
+	db_bind_u64(&p[0], &after);
+	db_bind_u64(&p[1], &flag);
+	db_bind_u64(&r[0], &id);
+	/* Walked in id order on (state, id), so the scan stops at the first
+	 * row it can lock: a plan that sorted first would lock every pending
+	 * row before LIMIT, and the other run would find them all taken. */
+	rc = adhoc(db, "SELECT id FROM webhook_deliveries FORCE INDEX (webhook_deliveries_state_index) "
+	    "WHERE state = 'pending' AND id > ? AND (? = 1 OR next_attempt_at <= NOW(6)) "
+	    "ORDER BY state, id LIMIT 1 FOR UPDATE SKIP LOCKED", p, r, NULL);
+	if (rc == DB_OK)
+		rc = due_read(db, id, &due);
+	if (rc != DB_OK) {
+		(void)query(db, rc == DB_NOT_FOUND ? "COMMIT" : "ROLLBACK");
+		return rc;
+	}
+	*after_id = id;
+	attempts = due.attempts + 1;
+	memset(&out, 0, sizeof(out));
+	send(ctx, &due, &out);
+	memset(&due, 0, sizeof(due));
+	if ((rc = record(db, id, attempts, &out)) != DB_OK) {
+		(void)query(db, "ROLLBACK");
+		return rc;
+	}
+	return query(db, "COMMIT");
+}

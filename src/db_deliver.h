@@ -1,0 +1,58 @@
+/* db_deliver.h: the delivery run's queries (db_deliver.c): the notices found, each due delivery claimed and its attempt recorded. */
+#ifndef APIKEYS_DB_DELIVER_H
+#define APIKEYS_DB_DELIVER_H
+
+#include "db_webhooks.h"
+
+/* One due delivery with everything its POST needs. */
+struct db_due {
+	uint64_t	id;		/* the delivery */
+	uint64_t	event_id;
+	uint64_t	user_id;
+	unsigned	attempts;	/* made before this one */
+	char		url[DB_WH_URL_MAX];
+	char		sealed[DB_WH_SEALED_MAX];
+	char		type[DB_WH_TYPE_MAX];
+	int64_t		created_at;	/* of the event */
+	int		has_key;	/* the event carries a key snapshot */
+	struct db_key	key;		/* the key as it was at the event */
+	char		changes[DB_DETAILS_MAX];	/* updated: JSON array text */
+	uint64_t	rotated_to;	/* rotated */
+	long long	grace_seconds;
+	long long	expires_in_days;	/* expiring */
+	char		found[8];	/* leaked: "secret" or "key" */
+	int		revoked;	/* leaked */
+};
+
+/*
+ * Finds the due key.expiring (keys live, not rotated, expiring within days)
+ * and key.usage_exhausted notices of users with a webhook for them, each
+ * once (per expires_at value; per PATCH of remaining_uses), making their
+ * events.  Sets *found to the notices made.
+ */
+enum db_status db_deliver_find_notices(struct db *, unsigned days, unsigned long long *found);
+
+/* What one attempt gave: the HTTP status (0: no answer) and a short error
+ * text (NULL when none).  Filled by the sender. */
+struct db_attempt {
+	int		status;
+	char		error[DB_WH_ERROR_MAX];
+};
+
+/* Sends one claimed delivery; fills *out.  Cannot fail (a failure is an
+ * outcome). */
+typedef void db_deliver_cb(void *ctx, const struct db_due *, struct db_attempt *out);
+
+/*
+ * One delivery: in a transaction, locks the next pending delivery after
+ * *after_id that is due (any pending one with all), skipping the rows
+ * another run holds; hands it to send while the lock is held; records the
+ * attempt (delivered on a 2xx; else pending until the retry schedule of
+ * 9.2 runs out, then failed) and commits.  A run killed before the commit
+ * leaves the delivery as it was.  *after_id gets the delivery's id.
+ * DB_NOT_FOUND when nothing is left.
+ */
+enum db_status db_deliver_next(struct db *, uint64_t *after_id, int all, db_deliver_cb *send,
+    void *ctx);
+
+#endif
