@@ -162,10 +162,13 @@ INSERT IGNORE INTO `apikeys_migrations` (`version`, `name`, `applied_at`) VALUES
 DELIMITER ;;
 -- 007-generate-procedure.sql: generate's statements as one stored procedure, so that the responder sends them as one prepared CALL (parsed once per connection), then COMMIT.
 -- apikeys_generate(user, key, secret_hash, secret_hint, actor, ip, OUT id)
--- begins a transaction and, in it: inserts the new key (permissions [],
--- expiry one year on) from the user's row, locked (concurrent generates of
--- one user wait for each other instead of deadlocking; no row, the user is
--- gone: roll back, id NULL); records a "deleted" event for every other key
+-- begins a transaction and, in it: locks the user's row (concurrent
+-- generates of one user wait for each other instead of deadlocking; no row,
+-- the user is gone: roll back, id NULL); inserts the new key (permissions
+-- [], expiry one year on) as a plain INSERT ... VALUES, whose id InnoDB
+-- hands out without the table's AUTO-INC lock that an INSERT ... SELECT
+-- holds to the end of its statement (generates of different users queued
+-- on it, and a deadlock on it surfaced as error 1467); records a "deleted" event for every other key
 -- of the user and the "generated" one in one statement, in id order (the
 -- new key's id is the table's highest, so its event comes last: the
 -- newest); deletes the other keys.  id is the new key's.  The caller
@@ -184,16 +187,18 @@ CREATE OR REPLACE PROCEDURE apikeys_generate(
   OUT p_id bigint unsigned)
   MODIFIES SQL DATA SQL SECURITY INVOKER
 BEGIN
+  DECLARE v_user bigint unsigned DEFAULT NULL;
+  DECLARE CONTINUE HANDLER FOR NOT FOUND SET v_user = NULL;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
   SET p_id = NULL;
   START TRANSACTION;
-  INSERT INTO api_keys (user_id, `key`, secret_hash, secret_hint, permissions,
-    expires_at, created_at, updated_at)
-    SELECT id, p_key, p_hash, p_hint, '[]', NOW() + INTERVAL 1 YEAR, NOW(), NOW()
-    FROM users WHERE id = p_user FOR UPDATE;
-  IF ROW_COUNT() = 0 THEN
+  SELECT id INTO v_user FROM users WHERE id = p_user FOR UPDATE;
+  IF v_user IS NULL THEN
     ROLLBACK;
   ELSE
+    INSERT INTO api_keys (user_id, `key`, secret_hash, secret_hint, permissions,
+      expires_at, created_at, updated_at)
+      VALUES (p_user, p_key, p_hash, p_hint, '[]', NOW() + INTERVAL 1 YEAR, NOW(), NOW());
     SET p_id = LAST_INSERT_ID();
     INSERT INTO api_key_events (key_id, user_id, action, actor, ip, details, created_at)
       SELECT id, user_id, IF(id = p_id, 'generated', 'deleted'), p_actor, p_ip, NULL, NOW(6)

@@ -57,7 +57,9 @@ is_connection_error(unsigned err)
 static int
 is_retryable(unsigned err)
 {
-	return err == ER_LOCK_DEADLOCK;
+	/* InnoDB reports a deadlock on a table's AUTO-INC lock (an INSERT ...
+	 * SELECT's) as 1467; the transaction was rolled back the same way. */
+	return err == ER_LOCK_DEADLOCK || err == ER_AUTOINC_READ_FAILED;
 }
 
 void
