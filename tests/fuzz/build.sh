@@ -25,7 +25,8 @@ fi
 
 # What each target links: its module and what that module calls.  The
 # router reaches every handler, hence every module of the library (each
-# src/*.c but the programs' files main.c and admin*.c, so a new handler
+# src/*.c but the programs' files main.c and admin*.c, and the admin tool's
+# webhook client http_client.c and webhook_resolve.c, so a new handler
 # file is linked without a change here); the json-body target uses
 # create's real field table, which lives in api_keys.c beside the
 # handlers, so it links them too.
@@ -33,7 +34,7 @@ library() {
 	for f in "$top"/src/*.c; do
 		m=$(basename "$f" .c)
 		case $m in
-		main|admin|admin_*)	;;
+		main|admin|admin_*|http_client|webhook_resolve)	;;
 		*)	echo "$m" ;;
 		esac
 	done
