@@ -17,7 +17,7 @@
 #include "db_driver.h"
 #include "log.h"
 
-#define TX_ATTEMPTS	10	/* tries of a transaction that hit a deadlock */
+#define TX_ATTEMPTS	16	/* tries of a transaction that hit a deadlock */
 #define BACKOFF_MAX_MS	256	/* the widest wait between two tries */
 
 #define ST_TEXT(id, sql) [id] = sql,
@@ -411,7 +411,7 @@ tx_end(struct db *db, int commit, int *retry)
  * again in step.  On a Galera cluster the writers of one user on another
  * node keep committing while this one waits: the widening window lets it
  * in between them.  All the waits of one transaction add up to under
- * 1.3 s. */
+ * 2.9 s. */
 void
 db_backoff(int attempt)
 {
