@@ -7,6 +7,7 @@
 #include "admin_keys.h"
 #include "admin_shared.h"
 #include "db_admin.h"
+#include "db_keys.h"
 #include "number.h"
 #include "timeutil.h"
 

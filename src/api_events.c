@@ -2,6 +2,7 @@
 #include "ac-config.h"
 
 #include "api_events.h"
+#include "db_events.h"
 #include "stored.h"
 
 #define MSG_EVENTS	"API key events fetched successfully"

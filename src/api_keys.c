@@ -7,6 +7,8 @@
 #include "api_keys.h"
 #include "checksum.h"
 #include "crypto.h"
+#include "db_generate.h"
+#include "db_keys.h"
 #include "key_input.h"
 #include "log.h"
 #include "stored.h"

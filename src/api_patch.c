@@ -6,6 +6,7 @@
 
 #include "api_keys.h"
 #include "api_patch.h"
+#include "db_settings.h"
 #include "key_input.h"
 #include "log.h"
 #include "stored.h"

@@ -6,6 +6,7 @@
 #include "api_keys.h"
 #include "api_rotate.h"
 #include "crypto.h"
+#include "db_rotate.h"
 #include "log.h"
 #include "stored.h"
 #include "timeutil.h"

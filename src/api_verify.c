@@ -8,6 +8,8 @@
 #include "api_verify.h"
 #include "checksum.h"
 #include "crypto.h"
+#include "db_keys.h"
+#include "db_settings.h"
 #include "db_usage.h"
 #include "ipnet.h"
 #include "log.h"

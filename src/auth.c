@@ -6,6 +6,7 @@
 
 #include "auth.h"
 #include "crypto.h"
+#include "db_keys.h"
 #include "log.h"
 #include "number.h"
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "db.h"
+#include "db_events.h"
 
 /* Runs a file of SQL statements (the handle needs DB_FLAG_ADMIN),
  * reading every result; stops at the first error, which it logs. */

@@ -5,7 +5,7 @@
 
 #include "db_bind.h"
 #include "db_driver.h"
-#include "db_keys.h"
+#include "db_key_bind.h"
 #include "db_deliver.h"
 #include "log.h"
 

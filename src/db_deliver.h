@@ -2,6 +2,7 @@
 #ifndef APIKEYS_DB_DELIVER_H
 #define APIKEYS_DB_DELIVER_H
 
+#include "db_events.h"
 #include "db_webhooks.h"
 
 /* One due delivery with everything its POST needs. */

@@ -7,6 +7,7 @@
 #include "db_bind.h"
 #include "db_driver.h"
 #include "db_events.h"
+#include "db_rotate.h"
 
 /* Room for a rotation event's details: two ids and the grace. */
 #define DETAILS_SHORT	96

@@ -6,7 +6,8 @@
 #include "db_bind.h"
 #include "db_driver.h"
 #include "db_events.h"
-#include "db_keys.h"
+#include "db_key_bind.h"
+#include "db_settings.h"
 #include "log.h"
 
 /* Attempts of one spending that meets certification conflicts (another

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "db_driver.h"
+#include "db_generate.h"
 #include "unit/tap.h"
 
 #define TWO_STATEMENTS	"SELECT 1; SELECT 2"

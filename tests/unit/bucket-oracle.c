@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_keys.h"
+#include "db_settings.h"
 #include "db_sql.h"
 #include "fake-db.h"
 #include "tap.h"

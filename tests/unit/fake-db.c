@@ -1,4 +1,4 @@
-/* fake-db.c: the database layer of db.h over in-memory tables, with a call log and forced failures, for handler tests. */
+/* fake-db.c: the database layer (db.h and the db_*.h of the handlers' queries) over in-memory tables, with a call log and forced failures, for handler tests. */
 #include "ac-config.h"
 
 #include <stdarg.h>
@@ -6,6 +6,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "db_events.h"
+#include "db_generate.h"
+#include "db_keys.h"
+#include "db_rotate.h"
+#include "db_settings.h"
 #include "fake-db.h"
 #include "timeutil.h"
 

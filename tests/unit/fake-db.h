@@ -9,9 +9,10 @@
 #include "db_key_row.h"
 
 /*
- * fake-db.c defines every function of db.h, so a test program that links
- * fake-db.o before the library never pulls the real database layer (nor
- * the MySQL client) into its link.  State is global: one fake per program.
+ * fake-db.c defines every query the handlers call (db_keys.h,
+ * db_settings.h, db_generate.h, db_rotate.h, db_events.h) and db.h's
+ * handle, so a test program that links fake-db.o before the library never
+ * pulls the real database layer (nor the MySQL client) into its link.  State is global: one fake per program.
  */
 
 #define FAKE_USERS	16
@@ -58,8 +59,8 @@ struct db_key *fake_db_key(uint64_t id);
 size_t fake_db_user_keys(uint64_t user_id, struct db_key **first);
 
 /*
- * Makes the next call of function fn (a db.h name such as "db_key_create";
- * NULL: whichever db.h function is called next) return rc without touching
+ * Makes the next call of function fn (a query's name such as "db_key_create";
+ * NULL: whichever query is called next) return rc without touching
  * the tables.  One shot; the call is still logged.
  */
 void fake_db_fail(const char *fn, enum db_status rc);

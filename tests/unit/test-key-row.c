@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "db_bind.h"
-#include "db_keys.h"
+#include "db_key_bind.h"
 #include "fake-db.h"
 #include "tap.h"
 
