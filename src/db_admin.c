@@ -8,6 +8,7 @@
 #include "db_bind.h"
 #include "db_driver.h"
 #include "db_events.h"
+#include "db_tx.h"
 #include "log.h"
 #include "number.h"
 

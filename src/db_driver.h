@@ -85,26 +85,6 @@ enum db_status db_run(MYSQL_STMT *, MYSQL_BIND *params,
  * needed); the caller closes it.  Returns NULL after logging the error. */
 MYSQL_STMT *db_prepare(struct db *, const char *sql);
 
-/* The statements of one transaction; sets *retry for a deadlock. */
-typedef enum db_status db_tx_body(struct db *, void *ctx, int *retry);
-
-/*
- * Runs body inside START TRANSACTION ... COMMIT.  Any failure rolls back, so
- * nothing is half-written; a deadlock or a Galera certification failure is
- * retried a bounded number of times with a random back-off.  what names the
- * transaction in the log.
- */
-enum db_status db_tx_run(struct db *, db_tx_body *body, void *ctx, const char *what);
-
-/*
- * As db_tx_run, for a body whose first statement begins the transaction
- * itself (a CALL of a stored procedure that starts it): no START
- * TRANSACTION round trip of its own.  The body marks the handle in a
- * transaction (db->in_tx) once it is; a transaction left open is committed
- * here; any failure rolls back.
- */
-enum db_status db_tx_run_batched(struct db *, db_tx_body *body, void *ctx, const char *what);
-
 /* Runs one text statement built from trusted values (never request bytes)
  * that returns no rows, once; *affected (may be NULL) gets its row count.
  * Sets *retry (may be NULL) for a deadlock; DB_UNAVAILABLE when the
@@ -116,10 +96,6 @@ enum db_status db_text_exec(struct db *, const char *sql, unsigned long long *af
  * be NULL) for a deadlock, and returns DB_UNAVAILABLE (disconnected) for a
  * lost connection, else DB_ERROR. */
 enum db_status db_fail(struct db *, const char *what, int *retry);
-
-/* Sleeps a random, widening while before retry attempt (1, 2, ...) of
- * something that hit a deadlock or a certification conflict. */
-void db_backoff(int attempt);
 
 /* Logs the connection's last error (never values). */
 void db_log_error(struct db *, const char *what);

@@ -6,6 +6,7 @@
 #include "db_bind.h"
 #include "db_driver.h"
 #include "db_generate.h"
+#include "db_tx.h"
 
 struct replace_ctx {
 	uint64_t		 user_id;

@@ -9,6 +9,7 @@
 #include "db_events.h"
 #include "db_key_bind.h"
 #include "db_keys.h"
+#include "db_tx.h"
 
 #define TOKEN_COLUMNS 8
 

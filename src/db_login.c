@@ -6,6 +6,7 @@
 #include "db_bind.h"
 #include "db_driver.h"
 #include "db_login.h"
+#include "db_tx.h"
 
 /*
  * Prepares, runs and closes one statement.  Signing in is rare: its

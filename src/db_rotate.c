@@ -8,6 +8,7 @@
 #include "db_driver.h"
 #include "db_events.h"
 #include "db_rotate.h"
+#include "db_tx.h"
 
 /* Room for a rotation event's details: two ids and the grace. */
 #define DETAILS_SHORT	96

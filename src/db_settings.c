@@ -8,6 +8,7 @@
 #include "db_events.h"
 #include "db_key_bind.h"
 #include "db_settings.h"
+#include "db_tx.h"
 #include "log.h"
 
 /* Attempts of one spending that meets certification conflicts (another

@@ -8,6 +8,7 @@
 
 #include "db_bind.h"
 #include "db_driver.h"
+#include "db_tx.h"
 #include "db_usage.h"
 #include "log.h"
 #include "timeutil.h"

@@ -6,6 +6,7 @@
 
 #include "db_bind.h"
 #include "db_driver.h"
+#include "db_tx.h"
 #include "db_webhooks.h"
 #include "log.h"
 
