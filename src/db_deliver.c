@@ -265,3 +265,51 @@ db_deliver_next(struct db *db, uint64_t *after_id, int all, db_deliver_cb *send,
 	memset(&due, 0, sizeof(due));
 	return rc;
 }
+
+/* Runs one bounded DELETE (its LIMIT is PRUNE_BATCH) until it deletes
+ * fewer than a batch, each in its own autocommit: no long lock, no undo
+ * of a million rows.  Adds the rows deleted to *count. */
+#define PRUNE_BATCH	1000
+#define PRUNE_LIMIT	" LIMIT 1000"	/* the same number */
+static enum db_status
+prune_batches(struct db *db, const char *sql, MYSQL_BIND *p, unsigned long long *count)
+{
+	unsigned long long n;
+	enum db_status rc;
+
+	do {
+		n = 0;
+		if ((rc = adhoc(db, sql, p, NULL, &n)) != DB_OK)
+			return rc;
+		*count += n;
+	} while (n >= PRUNE_BATCH);
+	return DB_OK;
+}
+
+enum db_status
+db_deliver_prune(struct db *db, unsigned days, unsigned long long *deliveries,
+    unsigned long long *events)
+{
+	static const char *const done[] = { "delivered", "failed" };
+	MYSQL_BIND p[2];
+	uint64_t d = days;
+	enum db_status rc;
+	size_t i;
+
+	*deliveries = *events = 0;
+	/* Done ones only, walked per state on (state, id): a pending
+	 * delivery, claimed or not, is never deleted. */
+	for (i = 0; i < sizeof(done) / sizeof(done[0]); i++) {
+		db_bind_in_str(&p[0], done[i], strlen(done[i]));
+		db_bind_u64(&p[1], &d);
+		if ((rc = prune_batches(db, "DELETE FROM webhook_deliveries WHERE state = ? AND "
+		    "created_at < NOW(6) - INTERVAL ? DAY ORDER BY state, id" PRUNE_LIMIT, p,
+		    deliveries)) != DB_OK)
+			return rc;
+	}
+	/* Then the events as old that no delivery points at any more. */
+	db_bind_u64(&p[0], &d);
+	return prune_batches(db, "DELETE FROM webhook_events WHERE created_at < NOW(6) - "
+	    "INTERVAL ? DAY AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE "
+	    "d.event_id = webhook_events.id) ORDER BY id" PRUNE_LIMIT, p, events);
+}

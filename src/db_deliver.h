@@ -56,4 +56,12 @@ typedef void db_deliver_cb(void *ctx, const struct db_due *, struct db_attempt *
 enum db_status db_deliver_next(struct db *, uint64_t *after_id, int all, db_deliver_cb *send,
     void *ctx);
 
+/*
+ * prune: deletes the deliveries delivered or failed and made more than days
+ * ago (never a pending one), then the events as old that no delivery points
+ * at, in batches of a bounded size, each committed alone.  Sets the counts.
+ */
+enum db_status db_deliver_prune(struct db *, unsigned days, unsigned long long *deliveries,
+    unsigned long long *events);
+
 #endif
