@@ -35,14 +35,24 @@ adhoc(struct db *db, const char *sql, MYSQL_BIND *params, MYSQL_BIND *results,
 	return rc;
 }
 
+/* Runs one plain statement; *retry (may be NULL) says whether it failed on
+ * a deadlock or a Galera certification conflict. */
 static enum db_status
-query(struct db *db, const char *sql)
+query_retry(struct db *db, const char *sql, int *retry)
 {
+	if (retry != NULL)
+		*retry = 0;
 	if (db_connect(db) != DB_OK)
 		return DB_UNAVAILABLE;
 	if (mysql_query(db->conn, sql) != 0)
-		return db_fail(db, "deliver", NULL);
+		return db_fail(db, "deliver", retry);
 	return DB_OK;
+}
+
+static enum db_status
+query(struct db *db, const char *sql)
+{
+	return query_retry(db, sql, NULL);
 }
 
 /* A user with a webhook for type (or for every type). */
@@ -201,9 +211,11 @@ record(struct db *db, uint64_t id, uint64_t claim, unsigned attempts,
 /* Claims the next pending delivery after *after_id that is due (any
  * pending one with all) and not claimed by a live lease, in a transaction
  * of its own: the row lock lasts the two statements, the claim the
- * lease.  Sets *id and *claim (a random number of this claim). */
+ * lease.  Sets *id and *claim (a random number of this claim); *lost when
+ * the commit lost the row to another run (a run on another Galera node
+ * claimed it at the same time: row locks are not shared between nodes). */
 static enum db_status
-claim_next(struct db *db, uint64_t after, int all, uint64_t *id, uint64_t *claim)
+claim_next(struct db *db, uint64_t after, int all, uint64_t *id, uint64_t *claim, int *lost)
 {
 	MYSQL_BIND p[3], r[1];
 	uint64_t flag = all ? 1 : 0, lease = DELIVER_LEASE;
@@ -211,6 +223,7 @@ claim_next(struct db *db, uint64_t after, int all, uint64_t *id, uint64_t *claim
 	enum db_status rc;
 	size_t i;
 
+	*lost = 0;
 	if (crypto_random_bytes(rnd, sizeof(rnd)) != 0)
 		return DB_ERROR;
 	for (*claim = 0, i = 0; i < sizeof(rnd); i++)
@@ -241,7 +254,9 @@ claim_next(struct db *db, uint64_t after, int all, uint64_t *id, uint64_t *claim
 		(void)query(db, rc == DB_NOT_FOUND ? "COMMIT" : "ROLLBACK");
 		return rc;
 	}
-	return query(db, "COMMIT");
+	if ((rc = query_retry(db, "COMMIT", lost)) != DB_OK && *lost && db->conn != NULL)
+		return DB_OK;
+	return rc;
 }
 
 enum db_status
@@ -251,10 +266,13 @@ db_deliver_next(struct db *db, uint64_t *after_id, int all, db_deliver_cb *send,
 	struct db_attempt out;
 	struct db_due due;
 	enum db_status rc;
+	int lost = 0;
 
-	if ((rc = claim_next(db, *after_id, all, &id, &claim)) != DB_OK)
+	if ((rc = claim_next(db, *after_id, all, &id, &claim, &lost)) != DB_OK)
 		return rc;
 	*after_id = id;
+	if (lost)
+		return DB_OK;	/* the other run sends it */
 	/* No lock is held from here: a DELETE of the webhook goes ahead, and
 	 * the delivery, gone, is neither sent nor recorded. */
 	if ((rc = due_read(db, id, &due)) != DB_OK)
