@@ -56,7 +56,8 @@ static const struct command {
 	{ "events", "USER", "a user's key events, newest first, deleted keys too", 1, 1 },
 	{ "db-status", "", "connect as the service does; print the TLS cipher", 0, 0 },
 	{ "prune", "[--older-than DAYS]", "delete the keys revoked or expired more than\n"
-	    "DAYS (1 to 36500, default 30) days ago, and the\n"
+	    "DAYS (1 to 36500, default 30) days ago, the\n"
+	    "webhook deliveries done that long ago, and the\n"
 	    "usage counts older than APIKEYS_USAGE_DAYS", 0, 2 },
 	{ "keys-legacy-count", "", "print how many live keys lack a valid checksum",
 	    0, 0 },
@@ -419,7 +420,8 @@ main(int argc, char *argv[])
 		rc = cmd_token_issue(db, argc - 2, argv + 2);
 	else if (strcmp(cmd, "prune") == 0)
 		rc = admin_prune(db, (unsigned)prune_days(argc - 2, argv + 2)) ||
-		    admin_usage_prune(db, cfg.usage_days);
+		    admin_usage_prune(db, cfg.usage_days) ||
+		    admin_deliver_prune(db, (unsigned)prune_days(argc - 2, argv + 2));
 	else if (strcmp(cmd, "usage") == 0)
 		rc = admin_usage(db, argc - 2, argv + 2);
 	else if (strcmp(cmd, "keys-legacy-count") == 0)

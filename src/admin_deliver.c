@@ -201,3 +201,17 @@ admin_deliver(struct db *db, const struct config *cfg, int all)
 		return admin_fail("delivery stopped on a database error (see above)");
 	return 0;
 }
+
+int
+admin_deliver_prune(struct db *db, unsigned days)
+{
+	unsigned long long deliveries = 0, events = 0;
+
+	if (db_deliver_prune(db, days, &deliveries, &events) != DB_OK)
+		return admin_fail("cannot delete the old webhook deliveries (see above)");
+	/* Said only when there were some: prune's first line stays as it was. */
+	if (deliveries + events > 0)
+		printf("deleted %llu webhook deliveries and %llu webhook events more than %u days old\n",
+		    deliveries, events, days);
+	return 0;
+}

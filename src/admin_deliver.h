@@ -9,4 +9,9 @@
  * 1 after a database error. */
 int admin_deliver(struct db *, const struct config *, int all);
 
+/* prune's part for webhooks: the deliveries done (delivered or failed) more
+ * than days ago and their events; says so when there were some.  0, or 1
+ * after a database error. */
+int admin_deliver_prune(struct db *, unsigned days);
+
 #endif

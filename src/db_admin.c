@@ -208,36 +208,50 @@ db_admin_key_revoke(struct db *db, uint64_t id, int *was_live)
 	return rc;
 }
 
-/* Under the user's lock (no key of the user can appear meanwhile), one
- * "revoked" event for each key the UPDATE then revokes: the same rows. */
+/* Under the user's lock (no key of the user can appear meanwhile), the
+ * UPDATE revokes the user's live keys at one time read once, then one
+ * "revoked" event is written for each key revoked at that time: the same
+ * rows, and each event's webhook snapshot shows the key revoked.  A key
+ * revoked earlier at that very microsecond would make the counts differ:
+ * the transaction is then tried again at a later time. */
 static enum db_status
 keys_revoke_user_body(struct db *db, void *ctx, int *retry)
 {
 	struct admin_revoke_ctx *c = ctx;
-	MYSQL_BIND p[2], r[1];
+	MYSQL_BIND p[4], r[1];
+	MYSQL_TIME now;
+	my_bool now_null = 0;
 	uint64_t locked = 0;
 	unsigned long long events = 0;
 	enum db_status rc;
 
-	(void)retry;
 	db_bind_u64(&p[0], &c->id);
 	db_bind_u64(&r[0], &locked);
 	if ((rc = adhoc(db, "SELECT id FROM users WHERE id = ? FOR UPDATE", p, r, NULL,
 	    NULL)) != DB_OK)
 		return rc;
-	db_bind_in_str(&p[0], admin_actor.name, strlen(admin_actor.name));
-	db_bind_u64(&p[1], &c->id);
-	if ((rc = adhoc(db, "INSERT INTO api_key_events (key_id, user_id, action, actor, ip, "
-	    "details, created_at) SELECT id, user_id, 'revoked', ?, NULL, NULL, NOW(6) "
-	    "FROM api_keys WHERE user_id = ? AND revoked_at IS NULL ORDER BY id", p, NULL,
-	    &events, NULL)) != DB_OK)
+	memset(&now, 0, sizeof(now));
+	db_bind_out_time(&r[0], &now, &now_null);
+	if ((rc = adhoc(db, "SELECT NOW(6)", NULL, r, NULL, NULL)) != DB_OK)
 		return rc;
-	db_bind_u64(&p[0], &c->id);
-	if ((rc = adhoc(db, "UPDATE api_keys SET revoked_at = NOW(), updated_at = NOW() "
+	db_bind_out_time(&p[0], &now, &now_null);
+	db_bind_out_time(&p[1], &now, &now_null);
+	db_bind_u64(&p[2], &c->id);
+	if ((rc = adhoc(db, "UPDATE api_keys SET revoked_at = ?, updated_at = ? "
 	    "WHERE user_id = ? AND revoked_at IS NULL", p, NULL, &c->count, NULL)) != DB_OK)
+		return rc;
+	db_bind_in_str(&p[0], admin_actor.name, strlen(admin_actor.name));
+	db_bind_out_time(&p[1], &now, &now_null);
+	db_bind_u64(&p[2], &c->id);
+	db_bind_out_time(&p[3], &now, &now_null);
+	if ((rc = adhoc(db, "INSERT INTO api_key_events (key_id, user_id, action, actor, ip, "
+	    "details, created_at) SELECT id, user_id, 'revoked', ?, NULL, NULL, ? "
+	    "FROM api_keys WHERE user_id = ? AND revoked_at = ? ORDER BY id", p, NULL,
+	    &events, NULL)) != DB_OK)
 		return rc;
 	if (c->count != events) {
 		log_error("keys-revoke-user: %llu keys revoked but %llu events", c->count, events);
+		*retry = 1;
 		return DB_ERROR;
 	}
 	return DB_OK;

@@ -1,8 +1,9 @@
-/* db_deliver.c: the delivery run's queries: notices found by the run, and one delivery claimed under a row lock that other runs skip. */
+/* db_deliver.c: the delivery run's queries: notices found by the run, and one delivery claimed for a lease that other runs skip, sent with no lock held. */
 #include "ac-config.h"
 
 #include <string.h>
 
+#include "crypto.h"
 #include "db_bind.h"
 #include "db_driver.h"
 #include "db_key_bind.h"
@@ -13,6 +14,11 @@
  * last one the delivery is failed (7 attempts). */
 static const unsigned retry_after[] = { 60, 300, 1800, 7200, 21600, 43200 };
 #define MAX_ATTEMPTS	(sizeof(retry_after) / sizeof(retry_after[0]) + 1)
+
+/* How long a claim keeps other runs off a delivery: an attempt takes 10 s
+ * at most (9.2), its name lookup and record a little more; a run killed
+ * mid-send gives its delivery back when the lease passes. */
+#define DELIVER_LEASE	60
 
 /* Prepares, runs and closes one statement. */
 static enum db_status
@@ -29,14 +35,24 @@ adhoc(struct db *db, const char *sql, MYSQL_BIND *params, MYSQL_BIND *results,
 	return rc;
 }
 
+/* Runs one plain statement; *retry (may be NULL) says whether it failed on
+ * a deadlock or a Galera certification conflict. */
 static enum db_status
-query(struct db *db, const char *sql)
+query_retry(struct db *db, const char *sql, int *retry)
 {
+	if (retry != NULL)
+		*retry = 0;
 	if (db_connect(db) != DB_OK)
 		return DB_UNAVAILABLE;
 	if (mysql_query(db->conn, sql) != 0)
-		return db_fail(db, "deliver", NULL);
+		return db_fail(db, "deliver", retry);
 	return DB_OK;
+}
+
+static enum db_status
+query(struct db *db, const char *sql)
+{
+	return query_retry(db, sql, NULL);
 }
 
 /* A user with a webhook for type (or for every type). */
@@ -154,11 +170,15 @@ due_read(struct db *db, uint64_t id, struct db_due *due)
 	return DB_OK;
 }
 
+/* Records the attempt of the run's claim (and gives the claim up).  A
+ * delivery gone meanwhile (its webhook deleted) or claimed again by
+ * another run after this one's lease passed is left alone. */
 static enum db_status
-record(struct db *db, uint64_t id, unsigned attempts, const struct db_attempt *a)
+record(struct db *db, uint64_t id, uint64_t claim, unsigned attempts,
+    const struct db_attempt *a)
 {
-	MYSQL_BIND p[6];
-	uint64_t did = id, n = attempts, wait = 0, failed;
+	MYSQL_BIND p[7];
+	uint64_t did = id, n = attempts, wait = 0, failed, mine = claim;
 	long long status = a->status;
 	my_bool no_status = a->status == 0;
 	int ok = a->status >= 200 && a->status <= 299;
@@ -170,9 +190,10 @@ record(struct db *db, uint64_t id, unsigned attempts, const struct db_attempt *a
 		p[2].buffer_type = MYSQL_TYPE_NULL;
 	if (ok) {
 		db_bind_u64(&p[3], &did);
+		db_bind_u64(&p[4], &mine);
 		return adhoc(db, "UPDATE webhook_deliveries SET state = 'delivered', attempts = ?, "
-		    "last_status = ?, last_error = ?, next_attempt_at = NULL, delivered_at = NOW(6) "
-		    "WHERE id = ?", p, NULL, NULL);
+		    "last_status = ?, last_error = ?, next_attempt_at = NULL, delivered_at = NOW(6), "
+		    "claimed_until = NULL, claim = NULL WHERE id = ? AND claim = ?", p, NULL, NULL);
 	}
 	if (attempts < MAX_ATTEMPTS)
 		wait = retry_after[attempts - 1];
@@ -180,50 +201,133 @@ record(struct db *db, uint64_t id, unsigned attempts, const struct db_attempt *a
 	db_bind_u64(&p[3], &failed);
 	db_bind_u64(&p[4], &wait);
 	db_bind_u64(&p[5], &did);
+	db_bind_u64(&p[6], &mine);
 	return adhoc(db, "UPDATE webhook_deliveries SET attempts = ?, last_status = ?, "
 	    "last_error = ?, state = IF(? = 1, 'failed', 'pending'), "
-	    "next_attempt_at = IF(state = 'failed', NULL, NOW(6) + INTERVAL ? SECOND) "
-	    "WHERE id = ?", p, NULL, NULL);
+	    "next_attempt_at = IF(state = 'failed', NULL, NOW(6) + INTERVAL ? SECOND), "
+	    "claimed_until = NULL, claim = NULL WHERE id = ? AND claim = ?", p, NULL, NULL);
 }
 
-enum db_status
-db_deliver_next(struct db *db, uint64_t *after_id, int all, db_deliver_cb *send, void *ctx)
+/* Claims the next pending delivery after *after_id that is due (any
+ * pending one with all) and not claimed by a live lease, in a transaction
+ * of its own: the row lock lasts the two statements, the claim the
+ * lease.  Sets *id and *claim (a random number of this claim); *lost when
+ * the commit lost the row to another run (a run on another Galera node
+ * claimed it at the same time: row locks are not shared between nodes). */
+static enum db_status
+claim_next(struct db *db, uint64_t after, int all, uint64_t *id, uint64_t *claim, int *lost)
 {
-	MYSQL_BIND p[2], r[1];
-	uint64_t after = *after_id, id = 0, flag = all ? 1 : 0;
-	struct db_attempt out;
-	struct db_due due;
-	unsigned attempts;
+	MYSQL_BIND p[3], r[1];
+	uint64_t flag = all ? 1 : 0, lease = DELIVER_LEASE;
+	unsigned char rnd[8];
 	enum db_status rc;
+	size_t i;
 
+	*lost = 0;
+	if (crypto_random_bytes(rnd, sizeof(rnd)) != 0)
+		return DB_ERROR;
+	for (*claim = 0, i = 0; i < sizeof(rnd); i++)
+		*claim = *claim << 8 | rnd[i];
 	/* Read committed: the lock is on the claimed row alone, no gaps, so
-	 * the changes that queue deliveries never wait for a send. */
+	 * the changes that queue deliveries never wait for a claim. */
 	if ((rc = query(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")) != DB_OK ||
 	    (rc = query(db, "START TRANSACTION")) != DB_OK)
 		return rc;
 	db_bind_u64(&p[0], &after);
 	db_bind_u64(&p[1], &flag);
-	db_bind_u64(&r[0], &id);
+	db_bind_u64(&r[0], id);
 	/* Walked in id order on (state, id), so the scan stops at the first
 	 * row it can lock: a plan that sorted first would lock every pending
 	 * row before LIMIT, and the other run would find them all taken. */
 	rc = adhoc(db, "SELECT id FROM webhook_deliveries FORCE INDEX (webhook_deliveries_state_index) "
 	    "WHERE state = 'pending' AND id > ? AND (? = 1 OR next_attempt_at <= NOW(6)) "
+	    "AND (claimed_until IS NULL OR claimed_until <= NOW(6)) "
 	    "ORDER BY state, id LIMIT 1 FOR UPDATE SKIP LOCKED", p, r, NULL);
-	if (rc == DB_OK)
-		rc = due_read(db, id, &due);
+	if (rc == DB_OK) {
+		db_bind_u64(&p[0], &lease);
+		db_bind_u64(&p[1], claim);
+		db_bind_u64(&p[2], id);
+		rc = adhoc(db, "UPDATE webhook_deliveries SET claimed_until = NOW(6) + INTERVAL ? SECOND, "
+		    "claim = ? WHERE id = ?", p, NULL, NULL);
+	}
 	if (rc != DB_OK) {
 		(void)query(db, rc == DB_NOT_FOUND ? "COMMIT" : "ROLLBACK");
 		return rc;
 	}
+	if ((rc = query_retry(db, "COMMIT", lost)) != DB_OK && *lost && db->conn != NULL)
+		return DB_OK;
+	return rc;
+}
+
+enum db_status
+db_deliver_next(struct db *db, uint64_t *after_id, int all, db_deliver_cb *send, void *ctx)
+{
+	uint64_t id = 0, claim = 0;
+	struct db_attempt out;
+	struct db_due due;
+	enum db_status rc;
+	int lost = 0;
+
+	if ((rc = claim_next(db, *after_id, all, &id, &claim, &lost)) != DB_OK)
+		return rc;
 	*after_id = id;
-	attempts = due.attempts + 1;
+	if (lost)
+		return DB_OK;	/* the other run sends it */
+	/* No lock is held from here: a DELETE of the webhook goes ahead, and
+	 * the delivery, gone, is neither sent nor recorded. */
+	if ((rc = due_read(db, id, &due)) != DB_OK)
+		return rc == DB_NOT_FOUND ? DB_OK : rc;
 	memset(&out, 0, sizeof(out));
 	send(ctx, &due, &out);
+	rc = record(db, id, claim, due.attempts + 1, &out);
 	memset(&due, 0, sizeof(due));
-	if ((rc = record(db, id, attempts, &out)) != DB_OK) {
-		(void)query(db, "ROLLBACK");
-		return rc;
+	return rc;
+}
+
+/* Runs one bounded DELETE (its LIMIT is PRUNE_BATCH) until it deletes
+ * fewer than a batch, each in its own autocommit: no long lock, no undo
+ * of a million rows.  Adds the rows deleted to *count. */
+#define PRUNE_BATCH	1000
+#define PRUNE_LIMIT	" LIMIT 1000"	/* the same number */
+static enum db_status
+prune_batches(struct db *db, const char *sql, MYSQL_BIND *p, unsigned long long *count)
+{
+	unsigned long long n;
+	enum db_status rc;
+
+	do {
+		n = 0;
+		if ((rc = adhoc(db, sql, p, NULL, &n)) != DB_OK)
+			return rc;
+		*count += n;
+	} while (n >= PRUNE_BATCH);
+	return DB_OK;
+}
+
+enum db_status
+db_deliver_prune(struct db *db, unsigned days, unsigned long long *deliveries,
+    unsigned long long *events)
+{
+	static const char *const done[] = { "delivered", "failed" };
+	MYSQL_BIND p[2];
+	uint64_t d = days;
+	enum db_status rc;
+	size_t i;
+
+	*deliveries = *events = 0;
+	/* Done ones only, walked per state on (state, id): a pending
+	 * delivery, claimed or not, is never deleted. */
+	for (i = 0; i < sizeof(done) / sizeof(done[0]); i++) {
+		db_bind_in_str(&p[0], done[i], strlen(done[i]));
+		db_bind_u64(&p[1], &d);
+		if ((rc = prune_batches(db, "DELETE FROM webhook_deliveries WHERE state = ? AND "
+		    "created_at < NOW(6) - INTERVAL ? DAY ORDER BY state, id" PRUNE_LIMIT, p,
+		    deliveries)) != DB_OK)
+			return rc;
 	}
-	return query(db, "COMMIT");
+	/* Then the events as old that no delivery points at any more. */
+	db_bind_u64(&p[0], &d);
+	return prune_batches(db, "DELETE FROM webhook_events WHERE created_at < NOW(6) - "
+	    "INTERVAL ? DAY AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE "
+	    "d.event_id = webhook_events.id) ORDER BY id" PRUNE_LIMIT, p, events);
 }

@@ -45,15 +45,24 @@ struct db_attempt {
 typedef void db_deliver_cb(void *ctx, const struct db_due *, struct db_attempt *out);
 
 /*
- * One delivery: in a transaction, locks the next pending delivery after
- * *after_id that is due (any pending one with all), skipping the rows
- * another run holds; hands it to send while the lock is held; records the
- * attempt (delivered on a 2xx; else pending until the retry schedule of
- * 9.2 runs out, then failed) and commits.  A run killed before the commit
- * leaves the delivery as it was.  *after_id gets the delivery's id.
- * DB_NOT_FOUND when nothing is left.
+ * One delivery: in a short transaction, claims the next pending delivery
+ * after *after_id that is due (any pending one with all) for a lease,
+ * skipping the rows another run holds or has claimed; commits; hands it to
+ * send with no lock held; records the attempt (delivered on a 2xx; else
+ * pending until the retry schedule of 9.2 runs out, then failed) unless
+ * the delivery is gone or claimed anew meanwhile.  A run killed before the
+ * record leaves the delivery as it was, claimed until the lease passes.
+ * *after_id gets the delivery's id.  DB_NOT_FOUND when nothing is left.
  */
 enum db_status db_deliver_next(struct db *, uint64_t *after_id, int all, db_deliver_cb *send,
     void *ctx);
+
+/*
+ * prune: deletes the deliveries delivered or failed and made more than days
+ * ago (never a pending one), then the events as old that no delivery points
+ * at, in batches of a bounded size, each committed alone.  Sets the counts.
+ */
+enum db_status db_deliver_prune(struct db *, unsigned days, unsigned long long *deliveries,
+    unsigned long long *events);
 
 #endif
