@@ -540,7 +540,15 @@ function webhook_answer(Factory $factory, Validator $checker, string $body, bool
     if ($items && !isset($errors['events'])) {
         $w = $factory->make($data, ['events.*' => ['bail', event_item(), 'distinct:strict']],
             ['events.*.distinct' => 'The :attribute field has a duplicate value.']);
-        $errors = array_merge($errors, $w->errors()->toArray());
+        // Laravel lists an item that is itself a non-empty array after
+        // all the others (the order of Arr::dot, which flattens it); the
+        // contract's lists answer their items in item order (as 8.2's
+        // permissions and allowed_ips), so the items are put in that order.
+        $items = $w->errors()->toArray();
+        uksort($items, function ($a, $b) {
+            return (int)substr($a, 7) <=> (int)substr($b, 7);
+        });
+        $errors = array_merge($errors, $items);
     }
     return errors_answer($errors);
 }
