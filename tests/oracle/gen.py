@@ -246,7 +246,7 @@ ODD_DATES = [
 ]
 GRANULARITIES = ["hour", "day", "hour", "day", "Hour", "DAY", "hour ", " day", "hours", "minute",
                  "week", "h", "d", "\uff48\uff4f\uff55\uff52", "hour\u0000", "x" * 200, "1", "0",
-                 "hour,day", "day\n"]
+                 "hour,day", "day\n", " ", "\t", "\u0000"]
 
 
 def encode(r, text):

@@ -397,14 +397,40 @@ final class UsageTo implements ImplicitRule
     }
 }
 
+// A query value of blanks only (" ", "%09", "%00"): Laravel's Validator
+// would skip every rule but the implicit ones for it; 9.1 reads it as the
+// value it is, which is no date and no granularity. An implicit rule, so
+// that it runs.
+final class BlankValue implements ImplicitRule
+{
+    private $msg;
+
+    public function __construct(string $msg)
+    {
+        $this->msg = $msg;
+    }
+
+    public function passes($attribute, $value)
+    {
+        return !(is_string($value) && $value !== '' && trim($value) === '');
+    }
+
+    public function message()
+    {
+        return $this->msg;
+    }
+}
+
 function usage_answer(Factory $factory, string $query): array
 {
     $data = query_params($query);
     $now = (int)round(microtime(true) * 1000000);
     $v = $factory->make($data, [
-        'from' => ['bail', 'nullable', rfc3339()],
+        'from' => ['bail', 'nullable', new BlankValue('The :attribute field must be a valid date.'),
+            rfc3339()],
         'to' => [new UsageTo($data, $now)],
-        'granularity' => ['bail', 'nullable', 'in:hour,day'],
+        'granularity' => ['bail', 'nullable', new BlankValue('The selected :attribute is invalid.'),
+            'in:hour,day'],
     ]);
     return errors_answer($v->errors()->toArray());
 }
