@@ -14,14 +14,26 @@ new_user oracle422
 hook() { req POST /api/webhooks -H "$(auth "$TOKEN")" -H 'Content-Type: application/json' --data-binary "$1"; }
 login() { req POST /api/login -H 'Content-Type: application/json' --data-binary "$1"; }
 
-# 1. The usage query (9.1): a value is percent-decoded whole.
+# 1. The usage query (9.1): a value is percent-decoded whole.  Some front
+# ends refuse an encoded NUL in any URL themselves (lighttpd: 400), and the
+# responder's error route answers that refusal as JSON (40-show.sh does the
+# same); either way, never "from%00" read as from or "hour%00" as hour.
 TO=to=2026-01-02T00:00:00Z
-req GET "/api/usage?from%00=x&$TO" -H "$(auth "$TOKEN")"
-expect_status 200 "usage: a name with %00 is not from (an unknown parameter, ignored)"
-req GET "/api/usage?from=2026-01-01T00:00:00Z%00&$TO" -H "$(auth "$TOKEN")"
-expect 422 "$BAD_FROM" "usage: a value with %00 after a valid time is not a valid date"
-req GET "/api/usage?granularity=hour%00&$TO" -H "$(auth "$TOKEN")"
-expect 422 "$BAD_GRAN" "usage: granularity hour%00 is not hour"
+nul_query() {	# QUERY STATUS BODY DESCRIPTION
+	req GET "/api/usage?$1" -H "$(auth "$TOKEN")"
+	if [ "$STATUS" = 400 ] && [ "$(header Content-Type)" = application/json ] &&
+	    [ "$(json .message)" = "Bad Request." ]; then
+		ok "$4 (the front end refused the %00 itself)"
+	elif [ "$2" = 200 ]; then
+		expect_status 200 "$4"
+	else
+		expect "$2" "$3" "$4"
+	fi
+}
+nul_query "from%00=x&$TO" 200 "" "usage: a name with %00 is not from (an unknown parameter, ignored)"
+nul_query "from=2026-01-01T00:00:00Z%00&$TO" 422 "$BAD_FROM" \
+    "usage: a value with %00 after a valid time is not a valid date"
+nul_query "granularity=hour%00&$TO" 422 "$BAD_GRAN" "usage: granularity hour%00 is not hour"
 req GET "/api/usage?from=2026-01-01T10:00:00.$(printf '1%.0s' $(seq 150))Z&$TO" -H "$(auth "$TOKEN")"
 expect_status 200 "usage: an RFC 3339 time with 150 fraction digits is a valid date (as expires_at)"
 
