@@ -19,6 +19,7 @@
 #define MSG_LOGGED_IN		"Logged in successfully"
 #define MSG_LOGGED_OUT		"Logged out successfully"
 #define MSG_NOT_OBJECT		"The request body must be a JSON object."
+#define MSG_TOO_COMPLEX		"The request body is too complex."
 #define MSG_INVALID		"The given data was invalid."
 #define MSG_NO_MATCH		"These credentials do not match our records."
 #define TOKEN_NAME		"keys-page"
@@ -62,15 +63,22 @@ login_password_ok(const char *password, const char *hash)
 	return known;
 }
 
-/* A member that is a non-empty string, or NULL (Laravel's "required"). */
+/* A member that is a string with more than PHP's trim() characters, or
+ * NULL (Laravel's "required"); *nul is set when it holds a NUL. */
 static const char *
-member_text(const struct jr_value *root, const char *name)
+member_text(const struct jr_value *root, const char *name, int *nul)
 {
 	const struct jr_value *v = jr_get(root, name);
+	size_t i;
 
-	if (v == NULL || v->type != JR_STRING || v->len == 0)
+	if (v == NULL || v->type != JR_STRING)
 		return NULL;
-	return v->str;
+	if (memchr(v->str, '\0', v->len) != NULL)
+		*nul = 1;
+	for (i = 0; i < v->len; i++)
+		if (strchr(" \t\n\r\v", v->str[i]) == NULL)	/* strchr finds the NUL too */
+			return v->str;
+	return NULL;
 }
 
 static void
@@ -149,7 +157,7 @@ sign_in(struct app *app, uint64_t user_id, const char *ekey, const char *ip,
 
 /* After the body passed: the throttle, the password, the token. */
 static void
-check(struct app *app, const char *email, const char *password, const char *ip,
+check(struct app *app, const char *email, const char *password, int usable, const char *ip,
     struct response *res)
 {
 	char ekey[CRYPTO_HEX_SHA256 + 1], stored[DB_PASSWORD_MAX], msg[96];
@@ -173,7 +181,9 @@ check(struct app *app, const char *email, const char *password, const char *ip,
 		return;
 	}
 	stored[0] = '\0';
-	rc = strlen(email) > FIELD_MAX ? DB_NOT_FOUND :
+	/* A NUL in either member: no user has it (the C strings would end
+	 * there, and match another e-mail or a password's prefix). */
+	rc = strlen(email) > FIELD_MAX || !usable ? DB_NOT_FOUND :
 	    db_login_user(app->db, email, &user_id, stored);
 	if (rc != DB_OK && rc != DB_NOT_FOUND) {
 		handler_db_failed(res, rc, NULL);
@@ -200,18 +210,20 @@ login_login(struct app *app, const struct request *req, const struct call *call,
 	const char *email, *password;
 	char ip[DB_LOGIN_IP_MAX];
 	struct jr_doc doc;
+	int nul = 0;
 
 	(void)call;
 	memset(&doc, 0, sizeof(doc));
+	doc.allow_nul = 1;	/* a NUL in a string is the rules' to answer */
 	if (req->body_state == BODY_OK && req->body_len > 0)
 		root = jr_parse(&doc, req->body, req->body_len);
 	if (root == NULL || root->type != JR_OBJECT) {
 		jr_free(&doc);
-		response_error(res, 400, MSG_NOT_OBJECT);
+		response_error(res, 400, doc.too_complex ? MSG_TOO_COMPLEX : MSG_NOT_OBJECT);
 		return;
 	}
-	email = member_text(root, "email");
-	password = member_text(root, "password");
+	email = member_text(root, "email", &nul);
+	password = member_text(root, "password", &nul);
 	if (email == NULL || password == NULL) {
 		invalid(res, email == NULL ? "The email field is required." : NULL,
 		    password == NULL ? "The password field is required." : NULL);
@@ -219,7 +231,7 @@ login_login(struct app *app, const struct request *req, const struct call *call,
 		return;
 	}
 	snprintf(ip, sizeof(ip), "%s", req->remote_addr != NULL ? req->remote_addr : "");
-	check(app, email, password, ip, res);
+	check(app, email, password, !nul, ip, res);
 	jr_free(&doc);
 }
 

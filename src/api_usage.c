@@ -13,7 +13,6 @@
 #define MSG_KEY_USAGE	"API key usage fetched successfully"
 #define MSG_USAGE	"Usage fetched successfully"
 #define MSG_INVALID	"The given data was invalid."
-#define VALUE_MAX	128	/* a decoded value; longer ones are invalid */
 
 static int
 hex_digit(char c)
@@ -45,8 +44,9 @@ usage_query_decode(const char *s, size_t len, char *out, size_t outsz)
 			c = (char)(hi * 16 + lo);
 			i += 2;
 		}
-		/* A '%' not followed by two hex digits stays as it is. */
-		if (o + 1 >= outsz) {
+		/* A '%' not followed by two hex digits stays as it is; a
+		 * decoded NUL cannot be held in a C string. */
+		if (o + 1 >= outsz || c == '\0') {
 			out[o] = '\0';
 			return -1;
 		}
@@ -56,20 +56,27 @@ usage_query_decode(const char *s, size_t len, char *out, size_t outsz)
 	return 0;
 }
 
-/* One parameter's last value: set, and whether it fitted. */
+/* One parameter's last value: set, and whether it decoded (no NUL). */
 struct param {
-	char	value[VALUE_MAX];
-	int	set;
-	int	fits;
+	const char	*value;	/* in the decoded copy of the query */
+	int		 set;
+	int		 fits;
 };
 
+/*
+ * Scans q into from, to and gran; buf (strlen(q) + 1 bytes) receives the
+ * decoded values, each in the place of its raw text (never longer), so a
+ * value of any length is read whole.  A name with a NUL is no known name; a
+ * value with one is set and invalid.
+ */
 static void
-query_scan(const char *q, struct param *from, struct param *to, struct param *gran)
+query_scan(const char *q, char *buf, struct param *from, struct param *to, struct param *gran)
 {
 	char name[32];
 	struct param *p;
 	size_t len, nlen;
-	const char *eq;
+	const char *eq, *start = q;
+	char *val;
 
 	while (q != NULL && *q != '\0' && *q != '#') {
 		len = strcspn(q, "&#");
@@ -80,9 +87,10 @@ query_scan(const char *q, struct param *from, struct param *to, struct param *gr
 			p = strcmp(name, "from") == 0 ? from : strcmp(name, "to") == 0 ? to :
 			    strcmp(name, "granularity") == 0 ? gran : NULL;
 		if (p != NULL) {
-			p->fits = eq == NULL ? (p->value[0] = '\0', 1) :
-			    usage_query_decode(eq + 1, len - nlen - 1, p->value,
-			    sizeof(p->value)) == 0;
+			val = buf + (q - start) + nlen;
+			p->fits = eq == NULL ? (val[0] = '\0', 1) :
+			    usage_query_decode(eq + 1, len - nlen - 1, val, len - nlen) == 0;
+			p->value = val;
 			/* An empty value is no value (as a form's empty field). */
 			p->set = !p->fits || p->value[0] != '\0';
 		}
@@ -122,13 +130,18 @@ usage_range_parse(const char *query, int64_t now_us, struct usage_range *out,
 	struct param from, to, gran;
 	int64_t from_us = 0, to_us = now_us, last;
 	int from_ok = 1, to_ok = 1, gran_ok = 1;
+	char *buf = NULL;
 
 	memset(&from, 0, sizeof(from));
 	memset(&to, 0, sizeof(to));
 	memset(&gran, 0, sizeof(gran));
 	memset(out, 0, sizeof(*out));
 	errs->n = 0;
-	query_scan(query, &from, &to, &gran);
+	if (query != NULL && (buf = malloc(strlen(query) + 1)) == NULL) {
+		log_error("usage: out of memory for the query");
+		return -2;
+	}
+	query_scan(query, buf, &from, &to, &gran);
 	if (from.set && parse_time(&from, &from_us) != 0) {
 		from_ok = 0;
 		add_error(errs, "from", "The from field must be a valid date.");
@@ -161,6 +174,7 @@ usage_range_parse(const char *query, int64_t now_us, struct usage_range *out,
 	}
 	if (!gran_ok)
 		add_error(errs, "granularity", "The selected granularity is invalid.");
+	free(buf);
 	return from_ok && to_ok && gran_ok ? 0 : -1;
 }
 
@@ -239,9 +253,14 @@ grid_read(struct app *app, const struct request *req, enum db_usage_scope scope,
 	static struct valid_errors errs;	/* 10 KiB: kept off the stack */
 	struct jw *w;
 	int64_t from_h, to_h, per;
+	int rc;
 
 	memset(g, 0, sizeof(*g));
-	if (usage_range_parse(req->query, time_now_us(), r, &errs) != 0) {
+	if ((rc = usage_range_parse(req->query, time_now_us(), r, &errs)) == -2) {
+		response_error(res, 500, MSG_SERVER_ERROR);
+		return -1;
+	}
+	if (rc != 0) {
 		w = response_open(res, 422, 0, MSG_INVALID);
 		jw_key(w, "errors");
 		validate_errors_write(w, &errs);

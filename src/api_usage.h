@@ -26,13 +26,17 @@ struct usage_range {
  * percent-decoded, '+' a space, unknown parameters ignored, the last of a
  * repeated one kept, an empty value the same as none.  Fills out and
  * returns 0, or fills errs (the 422's members, in the order from, to,
- * granularity) and returns -1.  now_us is the default of to.
+ * granularity) and returns -1; -2 (errs empty) when memory ran out.  A
+ * value is read whole, whatever its length; a NUL decoded in a name makes
+ * it no known name, in a value makes the value invalid.  now_us is the
+ * default of to.
  */
 int usage_range_parse(const char *query, int64_t now_us, struct usage_range *out,
     struct valid_errors *errs);
 
 /* Decodes one query component (len bytes) into out (size outsz, NUL-
- * terminated); returns -1, out holding a prefix, when it does not fit. */
+ * terminated); returns -1, out holding a prefix, when it does not fit or
+ * holds a NUL ("%00"). */
 int usage_query_decode(const char *s, size_t len, char *out, size_t outsz);
 
 route_handler usage_key;	/* GET {base}/api-keys/{id}/usage */

@@ -1,6 +1,7 @@
 /* api_webhooks.c: the webhook routes: the body's rules, the secret made, sealed and shown once, and the lists. */
 #include "ac-config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@
 #define MSG_NOT_FOUND		"Webhook not found."
 #define MSG_LIMIT		"Webhook limit reached."
 #define MSG_NOT_OBJECT		"The request body must be a JSON object."
+#define MSG_TOO_COMPLEX		"The request body is too complex."
 #define MSG_INVALID		"The given data was invalid."
 #define MSG_CREATE_FAILED	"Webhook could not be created."
 #define DELIVERIES_MAX		100
@@ -53,15 +55,73 @@ fail(struct valid_errors *e, const char *key, const char *message)
 	e->n++;
 }
 
+/* Absent as Laravel's "required" has it: missing, null, a string of only
+ * PHP's trim() characters, an empty array or object. */
+static int
+absent(const struct jr_value *v)
+{
+	size_t i;
+
+	if (v == NULL || v->type == JR_NULL)
+		return 1;
+	if (v->type == JR_ARRAY || v->type == JR_OBJECT)
+		return v->len == 0;
+	if (v->type != JR_STRING)
+		return 0;
+	for (i = 0; i < v->len; i++)
+		if (strchr(" \t\n\r\v", v->str[i]) == NULL)	/* strchr finds the NUL too */
+			return 0;
+	return 1;
+}
+
+/*
+ * The path and query of a URL in the characters RFC 3986 gives them (as
+ * Laravel's "url" rule has it: unreserved, sub-delims, ':', '@', '/',
+ * "%" and two hex digits; '?' and '[' ']' in the query too).  A URL with
+ * others ('|', '\\', '^', '{', '"', a stray '%') is not a valid URL.
+ */
+static int
+path_query_ok(const char *url, size_t len)
+{
+	const char *p = strstr(url, "://");
+	size_t i;
+	int query = 0;
+
+	if (p == NULL)
+		return 1;	/* webhook_url_parse answers it */
+	i = (size_t)(p - url) + 3;
+	while (i < len && url[i] != '/' && url[i] != '?')
+		i++;
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)url[i];
+
+		if (c == '%') {
+			if (i + 2 >= len || !isxdigit((unsigned char)url[i + 1]) ||
+			    !isxdigit((unsigned char)url[i + 2]))
+				return 0;
+			i += 2;
+		} else if (c == '?')
+			query = 1;
+		else if (!isalnum(c) && strchr("-._~!$&'()*+,;=:@/", c) == NULL &&
+		    !(query && (c == '[' || c == ']')))
+			return 0;
+	}
+	return 1;
+}
+
 /* The url member: its rule of 9.2. */
 static void
 check_url(const struct jr_value *v, int allow_http, struct valid_errors *e)
 {
-	if (v == NULL || v->type == JR_NULL || (v->type == JR_STRING && v->len == 0)) {
+	if (absent(v)) {
 		fail(e, "url", "The url field is required.");
 		return;
 	}
 	if (v->type != JR_STRING || strlen(v->str) != v->len) {
+		fail(e, "url", "The url field must be a valid URL.");
+		return;
+	}
+	if (!path_query_ok(v->str, v->len)) {
 		fail(e, "url", "The url field must be a valid URL.");
 		return;
 	}
@@ -86,7 +146,7 @@ check_events(const struct jr_value *v, struct valid_errors *e, struct jw *w)
 	char key[32], msg[96];
 	unsigned i, j;
 
-	if (v == NULL || v->type == JR_NULL || (v->type == JR_ARRAY && v->len == 0)) {
+	if (absent(v)) {
 		fail(e, "events", "The events field is required.");
 		return;
 	}
@@ -147,9 +207,10 @@ webhooks_create(struct app *app, const struct request *req, const struct call *c
 	memset(&doc, 0, sizeof(doc));
 	memset(&errs, 0, sizeof(errs));
 	memset(&events, 0, sizeof(events));
+	doc.allow_nul = 1;	/* a NUL in a string is the rules' to answer */
 	if (req->body_state != BODY_OK || req->body_len == 0 ||
 	    (root = jr_parse(&doc, req->body, req->body_len)) == NULL || root->type != JR_OBJECT) {
-		response_error(res, 400, MSG_NOT_OBJECT);
+		response_error(res, 400, doc.too_complex ? MSG_TOO_COMPLEX : MSG_NOT_OBJECT);
 		goto done;
 	}
 	check_url(jr_get(root, "url"), (int)app->cfg->webhook_allow_http, &errs);

@@ -6,6 +6,9 @@
 // application does.
 return [
     'array' => 'The :attribute field must be an array.',
+    'date' => 'The :attribute field must be a valid date.',
+    'distinct' => 'The :attribute field has a duplicate value.',
+    'in' => 'The selected :attribute is invalid.',
     'ip' => 'The :attribute field must be a valid IP address.',
     'max' => [
         'array' => 'The :attribute field must not have more than :max items.',
