@@ -240,9 +240,10 @@ main(int argc, char *argv[])
 		FCGX_Finish_r(&fr);
 		served++;
 	}
+	/* Said first: the writing may wait for the database a while. */
+	log_info("exiting after %lu requests", served);
 	/* A normal stop loses no count: the writer writes what is left. */
 	db_usage_writer_stop(app.db);
-	log_info("exiting after %lu requests", served);
 	FCGX_Free(&fr, 1);
 	db_close(app.db);
 	config_wipe(&cfg);
