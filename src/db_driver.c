@@ -199,7 +199,7 @@ db_connect(struct db *db)
 	}
 	/* The responder prepares everything once per connection; the admin
 	 * tool, which may run before the tables exist, prepares on use. */
-	if (db->flags & DB_FLAG_ADMIN)
+	if (db->flags & (DB_FLAG_ADMIN | DB_FLAG_UNPREPARED))
 		return DB_OK;
 	for (i = 0; i < ST__MAX; i++)
 		if (stmt_prepare(db, (enum stmt_id)i) != DB_OK)

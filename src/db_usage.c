@@ -1,6 +1,9 @@
-/* db_usage.c: usage counts in the database: the responder's one-statement flush of its in-memory table, and the grouped reads. */
+/* db_usage.c: usage counts in the database: the responder's writer thread (its own connection, one statement per table of counts), and the grouped reads. */
 #include "ac-config.h"
 
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +31,8 @@
 	(sizeof(FLUSH_HEAD) + sizeof(FLUSH_TAIL) + (size_t)USAGE_TABLE_MAX * FLUSH_ROW_MAX)
 
 /* The statement's text and the rows it is made from: allocated once, at
- * the first flush, so a responder's memory does not grow with use. */
+ * the first write, so a responder's memory does not grow with use.  Only
+ * the holder of a table (usage_take) uses them: one at a time. */
 static char *flush_sql;
 static struct usage_cell flush_cells[USAGE_TABLE_MAX];
 
@@ -54,16 +58,15 @@ flush_format(unsigned n, unsigned shard)
 	return used + sizeof(FLUSH_TAIL) - 1;
 }
 
-enum db_status
-db_usage_flush(struct db *db, int force)
+/* Writes table t (held: usage_take) in one statement; the counts stay in
+ * it whatever happens (usage_done clears them). */
+static enum db_status
+write_table(struct db *db, const struct usage_table *t)
 {
-	struct usage_table *t = usage_process_table();
 	enum db_status rc = DB_OK;
 	unsigned n;
 	int attempt, retry = 0;
 
-	if (t->n == 0 || (!force && usage_due_ms(t, time_now_us()) != 0))
-		return DB_OK;
 	if (flush_sql == NULL && (flush_sql = malloc(FLUSH_SQL_MAX)) == NULL) {
 		log_error("usage: out of memory");
 		return DB_ERROR;
@@ -72,32 +75,118 @@ db_usage_flush(struct db *db, int force)
 	(void)flush_format(n, (unsigned)getpid() % USAGE_SHARDS);
 	for (attempt = 1; attempt <= FLUSH_TRIES; attempt++) {
 		rc = db_text_exec(db, flush_sql, NULL, &retry);
-		if (rc == DB_OK) {
-			usage_clear(t);
-			return DB_OK;
-		}
-		if (!retry)
+		if (rc == DB_OK || !retry)
 			break;
 		db_backoff(attempt);
 	}
-	/* Kept for the next try, a second from now (not at every request
-	 * while the database is away). */
-	t->oldest_us = time_now_us();
-	log_warn("usage: %u counts not written yet (%s); kept for the next try", n,
-	    db_strerror(rc));
 	return rc;
+}
+
+/* Writes a held table and ends the hold: written, kept for another try, or
+ * (the process is leaving) lost and logged. */
+static enum db_status
+write_held(struct db *db, struct usage_table *t)
+{
+	enum db_status rc = write_table(db, t);
+	unsigned long lost;
+
+	if (rc == DB_OK)
+		usage_done(t, 1);
+	else if (usage_stopping()) {
+		log_error("usage: %u counts lost: not written before the process ended (%s)",
+		    t->n, db_strerror(rc));
+		usage_done(t, 1);
+	} else {
+		log_warn("usage: %u counts not written yet (%s); kept for the next try", t->n,
+		    db_strerror(rc));
+		usage_done(t, 0);
+	}
+	if ((lost = usage_lost()) > 0)
+		log_error("usage: %lu counts lost: both tables were full while the database "
+		    "took no write", lost);
+	return rc;
+}
+
+enum db_status
+db_usage_flush(struct db *db, int force)
+{
+	struct usage_table *t = usage_take(force ? USAGE_NOW : 0);
+
+	return t != NULL ? write_held(db, t) : DB_OK;
 }
 
 void
 db_usage_count(struct db *db, uint64_t key_id, uint64_t user_id, enum usage_outcome o)
 {
-	struct usage_table *t = usage_process_table();
+	(void)db;
+	usage_count(key_id, user_id, time_now_us(), o);
+}
 
-	if (usage_add(t, key_id, user_id, time_now_us(), o, 1) == 0)
-		return;
-	(void)db_usage_flush(db, 1);
-	if (usage_add(t, key_id, user_id, time_now_us(), o, 1) != 0)
-		log_warn("usage: the table is full and could not be written: one count lost");
+/* Writes tables as they fall due until usage_stop, then what is left. */
+static void
+writer_run(struct db *db)
+{
+	struct usage_table *t;
+
+	while ((t = usage_take(USAGE_WAIT)) != NULL)
+		(void)write_held(db, t);
+}
+
+static pthread_t writer;
+static int writer_started;
+
+/* The writer thread: the client library's per-thread state around its
+ * own connection's whole life. */
+static void *
+writer_main(void *arg)
+{
+	struct db *db = arg;
+
+	(void)mysql_thread_init();
+	writer_run(db);
+	db_close(db);
+	mysql_thread_end();
+	return NULL;
+}
+
+int
+db_usage_writer_start(const struct config *cfg)
+{
+	struct db *db;
+	sigset_t all, old;
+	int rc;
+
+	/* The client library's global state, before a second thread uses it
+	 * (the main thread's connection has usually done it already). */
+	if (mysql_library_init(0, NULL, NULL) != 0 ||
+	    (db = db_open(cfg, DB_FLAG_LAZY | DB_FLAG_UNPREPARED)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	/* The thread inherits a mask that blocks every signal: a stop signal
+	 * goes to the main thread, which ends the accept loop. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&writer, NULL, writer_main, db);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		db_close(db);
+		errno = rc;
+		return -1;
+	}
+	writer_started = 1;
+	return 0;
+}
+
+void
+db_usage_writer_stop(struct db *db)
+{
+	usage_stop();
+	if (writer_started) {
+		(void)pthread_join(writer, NULL);
+		writer_started = 0;
+	} else
+		writer_run(db);
 }
 
 /* Each read's text; its parameters are, in order: bucket hours, the id

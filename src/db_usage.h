@@ -1,4 +1,4 @@
-/* db_usage.h: usage counts in the database: the responder's flush of its table (usage.h), and the reads of the usage routes and the admin tool. */
+/* db_usage.h: usage counts in the database: the responder's writer thread, which writes its tables (usage.h), and the reads of the usage routes and the admin tool. */
 #ifndef APIKEYS_DB_USAGE_H
 #define APIKEYS_DB_USAGE_H
 
@@ -8,20 +8,39 @@
 #include "usage.h"
 
 /*
- * Counts one verify outcome of key_id (0: no such key) into the process's
- * table, at the current time.  When the table is full, writes it first
- * (one statement); if that fails the count is lost and logged (memory
- * stays bounded).  Cannot fail otherwise.
+ * Counts one verify outcome of key_id (0: no such key) at the current time
+ * in the process's tables (usage_count: a short lock, never a database
+ * call; db is not used).  Cannot fail.
  */
 void db_usage_count(struct db *, uint64_t key_id, uint64_t user_id, enum usage_outcome);
 
 /*
- * Writes the process's table in one statement (INSERT ... ON DUPLICATE KEY
- * UPDATE count = count + VALUES(count), rows in primary-key order, in this
- * process's shard) and empties it.  Only when due (usage_due_ms is 0)
- * unless force.  A deadlock or Galera certification conflict is retried a
- * bounded number of times; on failure the counts stay in the table for the
- * next try.  Returns DB_OK (also when there was nothing to write).
+ * Starts the writer thread: its own connection (made on its first write,
+ * prepared statements none), which writes each table of counts when it
+ * falls due (usage.h), whether or not requests come, with every signal
+ * blocked (the main thread gets them).  A write is one statement: INSERT
+ * ... ON DUPLICATE KEY UPDATE count = count + VALUES(count), rows in
+ * primary-key order, in this process's shard; a deadlock or Galera
+ * certification conflict is retried a bounded number of times, any other
+ * failure keeps the counts for a try a second later.  Returns 0, or -1
+ * (errno set) when the thread could not start.
+ */
+int db_usage_writer_start(const struct config *);
+
+/*
+ * Writes every count left and ends: joins the writer thread, or without
+ * one (plain CGI, or no thread started) writes through db here.  After a
+ * stop, a write that fails is not tried again: its counts are lost and
+ * logged.  Cannot fail.
+ */
+void db_usage_writer_stop(struct db *);
+
+/*
+ * Writes one table of the process's counts through db now (a usage read,
+ * so that it shows its own responder's counts): the waiting one if force,
+ * else only one that is due; nothing when the writer is writing one at the
+ * moment.  On failure the counts stay for the writer.  Returns DB_OK also
+ * when there was nothing to write.
  */
 enum db_status db_usage_flush(struct db *, int force);
 

@@ -4,11 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -23,7 +23,6 @@
 #include "response.h"
 #include "router.h"
 #include "stored.h"
-#include "timeutil.h"
 #include "validate.h"
 
 extern char **environ;
@@ -115,35 +114,25 @@ stdio_write(void *out, const char *buf, size_t len)
 }
 
 /*
- * Waits for the next connection on the listening socket while writing the
- * usage counts when they are due, so that they reach the database within
- * seconds even when no request follows.  Returns 1 when a connection may
- * be waiting, 0 when the loop should look again (a timeout or a signal).
- *
- * Why poll and not a timer thread: one thread keeps one database
- * connection per responder and needs no lock on verify's path; the
- * socket is non-blocking, so a connection that another process took first
- * (spawn-fcgi's children share one socket) makes FCGX_Accept_r return
- * EAGAIN instead of blocking with counts unwritten.
+ * Waits for the next connection on the listening socket.  The stop signals
+ * are blocked everywhere else and let in only here, atomically with the
+ * wait (pselect with the mask open), so that one that comes during a
+ * request or just before the wait ends the loop at once, never later
+ * with the next connection.  The socket is non-blocking: a connection
+ * that another process took first (spawn-fcgi's children share one
+ * socket) makes FCGX_Accept_r return EAGAIN instead of blocking with the
+ * signals shut out.  The usage counts need no wake-up here: the writer
+ * thread writes them (db_usage.h).  Returns 1 when a connection may be
+ * waiting, 0 on a signal.
  */
 static int
-wait_for_request(struct app *app)
+wait_for_request(const sigset_t *open)
 {
-	struct pollfd p;
-	long ms;
-	int n;
+	fd_set rd;
 
-	(void)db_usage_flush(app->db, 0);
-	ms = usage_due_ms(usage_process_table(), time_now_us());
-	/* At most a second even when idle: a stop signal that arrives just
-	 * before poll is seen soon. */
-	if (ms < 0 || ms > 1000)
-		ms = 1000;
-	memset(&p, 0, sizeof(p));
-	p.fd = LISTEN_FD;
-	p.events = POLLIN;
-	n = poll(&p, 1, (int)ms);
-	return n > 0;
+	FD_ZERO(&rd);
+	FD_SET(LISTEN_FD, &rd);
+	return pselect(LISTEN_FD + 1, &rd, NULL, NULL, NULL, open) > 0;
 }
 
 static void
@@ -165,6 +154,7 @@ main(int argc, char *argv[])
 	FCGX_Request fr;
 	char err[512];
 	enum config_err cerr;
+	sigset_t stops, open;
 	unsigned long served = 0;
 	unsigned i;
 	int fl, rc;
@@ -208,7 +198,7 @@ main(int argc, char *argv[])
 	if (FCGX_IsCGI()) {
 		/* Plain CGI: one request from the environment and stdin. */
 		serve(&app, environ, stdio_reader, stdin, stdio_write, stdout);
-		(void)db_usage_flush(app.db, 1);
+		db_usage_writer_stop(app.db);	/* no thread: written here */
 		db_close(app.db);
 		config_wipe(&cfg);
 		return 0;
@@ -223,8 +213,21 @@ main(int argc, char *argv[])
 		log_error("cannot make the listening socket non-blocking: %s", strerror(errno));
 		return 1;
 	}
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &stops, &open) != 0) {
+		log_error("cannot block the stop signals: %s", strerror(errno));
+		return 1;
+	}
+	/* Counts leave the process through their own thread and connection,
+	 * never on a request's path. */
+	if (cfg.usage_count && db_usage_writer_start(&cfg) != 0) {
+		log_error("refusing to start: no thread to write usage counts: %s", strerror(errno));
+		return 1;
+	}
 	while (!stop_requested) {
-		if (!wait_for_request(&app))
+		if (!wait_for_request(&open))
 			continue;
 		if ((rc = FCGX_Accept_r(&fr)) < 0) {
 			if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR)
@@ -236,12 +239,11 @@ main(int argc, char *argv[])
 		 * kept past this call. */
 		FCGX_Finish_r(&fr);
 		served++;
-		/* After the answer has gone: the client does not wait for it. */
-		(void)db_usage_flush(app.db, 0);
 	}
-	/* A normal stop loses no count. */
-	(void)db_usage_flush(app.db, 1);
+	/* Said first: the writing may wait for the database a while. */
 	log_info("exiting after %lu requests", served);
+	/* A normal stop loses no count: the writer writes what is left. */
+	db_usage_writer_stop(app.db);
 	FCGX_Free(&fr, 1);
 	db_close(app.db);
 	config_wipe(&cfg);

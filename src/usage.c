@@ -1,9 +1,13 @@
-/* usage.c: the responder's table of waiting usage counts: a fixed open-addressed hash, so memory stays flat however many keys and hours pass. */
+/* usage.c: the responder's tables of waiting usage counts: fixed open-addressed hashes, so memory stays flat however many keys and hours pass, two of them under a lock between verify and the writer thread. */
 #include "ac-config.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "timeutil.h"
 #include "usage.h"
 
 #define HOUR_US		(3600LL * 1000000LL)
@@ -124,10 +128,172 @@ usage_snapshot(const struct usage_table *t, struct usage_cell *out)
 	return n;
 }
 
-struct usage_table *
-usage_process_table(void)
-{
-	static struct usage_table table;	/* zero: empty */
+/* The process's two tables and who holds what (usage.h).  Verify adds
+ * to tab[active] only; the other table is empty, or held by the writer
+ * (held), or full and waiting for it (handed over by verify). */
+static struct {
+	pthread_mutex_t		lock;
+	pthread_cond_t		wake;		/* the writer waits on it */
+	pthread_once_t		once;
+	struct usage_table	tab[2];
+	unsigned		active;
+	int			held;		/* the other table is being written */
+	int			stop;
+	int64_t			retry_us;	/* a failed write: tried again then */
+	unsigned long		lost;
+} st = { .lock = PTHREAD_MUTEX_INITIALIZER, .once = PTHREAD_ONCE_INIT };
 
-	return &table;
+/* The writer's waits are measured on the monotonic clock: a step of the
+ * wall clock neither hurries nor stalls a write. */
+static void
+wake_init(void)
+{
+	pthread_condattr_t a;
+
+	if (pthread_condattr_init(&a) == 0 &&
+	    pthread_condattr_setclock(&a, CLOCK_MONOTONIC) == 0 &&
+	    pthread_cond_init(&st.wake, &a) == 0) {
+		pthread_condattr_destroy(&a);
+		return;
+	}
+	/* Cannot fail on Linux; otherwise the realtime clock's waits. */
+	(void)pthread_cond_init(&st.wake, NULL);
+}
+
+void
+usage_count(uint64_t key_id, uint64_t user_id, int64_t now_us, enum usage_outcome o)
+{
+	struct usage_table *t, *other;
+	int was_empty;
+
+	(void)pthread_once(&st.once, wake_init);
+	pthread_mutex_lock(&st.lock);
+	t = &st.tab[st.active];
+	was_empty = t->n == 0;
+	if (usage_add(t, key_id, user_id, now_us, o, 1) == 0) {
+		if (was_empty)	/* the writer learns when this one is due */
+			pthread_cond_signal(&st.wake);
+		pthread_mutex_unlock(&st.lock);
+		return;
+	}
+	other = &st.tab[st.active ^ 1];
+	if (other->n == 0 && !st.held) {
+		/* The full table goes to the writer, now. */
+		st.active ^= 1;
+		st.retry_us = 0;
+		(void)usage_add(other, key_id, user_id, now_us, o, 1);
+		pthread_cond_signal(&st.wake);
+	} else
+		st.lost++;
+	pthread_mutex_unlock(&st.lock);
+}
+
+/* The monotonic clock, in microseconds. */
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+struct usage_table *
+usage_take(int how)
+{
+	struct usage_table *t = NULL, *a, *other;
+	struct timespec until;
+	int64_t now, left;
+	long ms;
+
+	(void)pthread_once(&st.once, wake_init);
+	pthread_mutex_lock(&st.lock);
+	for (;;) {
+		a = &st.tab[st.active];
+		other = &st.tab[st.active ^ 1];
+		left = -1;	/* nothing to wait for: until woken */
+		if (!st.held && other->n > 0) {
+			/* Handed over full, or a failed write to try again. */
+			left = st.retry_us - mono_us();
+			if (st.stop || left <= 0 || (how & USAGE_NOW)) {
+				t = other;
+				break;
+			}
+		} else if (!st.held && a->n > 0) {
+			ms = usage_due_ms(a, time_now_us());
+			if (st.stop || ms == 0 || (how & USAGE_NOW)) {
+				st.active ^= 1;
+				t = a;
+				break;
+			}
+			left = ms * 1000LL;
+		} else if (st.stop && !st.held)
+			break;		/* both empty: the end */
+		if (!(how & USAGE_WAIT))
+			break;
+		if (left < 0)
+			pthread_cond_wait(&st.wake, &st.lock);
+		else {
+			now = mono_us() + left;
+			until.tv_sec = (time_t)(now / 1000000);
+			until.tv_nsec = (long)(now % 1000000) * 1000;
+			while (pthread_cond_timedwait(&st.wake, &st.lock, &until) == EINTR)
+				;
+		}
+	}
+	if (t != NULL)
+		st.held = 1;
+	pthread_mutex_unlock(&st.lock);
+	return t;
+}
+
+void
+usage_done(struct usage_table *t, int written)
+{
+	/* Cleared outside the lock: nobody else touches a held table. */
+	if (written)
+		memset(t->slot, 0, sizeof(t->slot));
+	pthread_mutex_lock(&st.lock);
+	if (written) {
+		t->n = 0;
+		t->oldest_us = 0;
+		st.retry_us = 0;
+	} else
+		st.retry_us = mono_us() + USAGE_RETRY_US;
+	st.held = 0;
+	pthread_cond_signal(&st.wake);	/* another taker may wait for the hold */
+	pthread_mutex_unlock(&st.lock);
+}
+
+void
+usage_stop(void)
+{
+	(void)pthread_once(&st.once, wake_init);
+	pthread_mutex_lock(&st.lock);
+	st.stop = 1;
+	pthread_cond_broadcast(&st.wake);
+	pthread_mutex_unlock(&st.lock);
+}
+
+int
+usage_stopping(void)
+{
+	int s;
+
+	pthread_mutex_lock(&st.lock);
+	s = st.stop;
+	pthread_mutex_unlock(&st.lock);
+	return s;
+}
+
+unsigned long
+usage_lost(void)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&st.lock);
+	n = st.lost;
+	st.lost = 0;
+	pthread_mutex_unlock(&st.lock);
+	return n;
 }

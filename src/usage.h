@@ -1,4 +1,4 @@
-/* usage.h: verify's outcomes counted per key and UTC hour in the responder's memory, until the database has them (db_usage.c). */
+/* usage.h: verify's outcomes counted per key and UTC hour in the responder's memory (two tables under a lock), until the writer thread puts them in the database (db_usage.c). */
 #ifndef APIKEYS_USAGE_H
 #define APIKEYS_USAGE_H
 
@@ -24,8 +24,8 @@ enum usage_outcome {
 
 /*
  * The table's bound: at most this many distinct (key, hour, outcome)
- * counts wait in memory; a count that finds it full makes the caller
- * write the table first.  8192 slots of 32 bytes: 256 KiB, allocated once.
+ * counts wait in one table.  8192 slots of 32 bytes: 256 KiB, allocated
+ * once; the process has two (usage_count), 512 KiB in all.
  */
 #define USAGE_TABLE_MAX		4096
 #define USAGE_TABLE_SLOTS	8192
@@ -34,6 +34,9 @@ enum usage_outcome {
  * contract's 5 s with room for a slow statement and its retries, and
  * seldom enough that a busy responder writes one statement every 2 s. */
 #define USAGE_FLUSH_AGE_US	2000000LL
+
+/* A write that failed (the database away) is tried again this much later. */
+#define USAGE_RETRY_US		1000000LL
 
 /* One waiting count. */
 struct usage_cell {
@@ -63,8 +66,8 @@ void usage_clear(struct usage_table *);
 /*
  * Adds n to the count of key_id (of user_id) and outcome in the hour of
  * now_us.  Returns 0, or -1 when the table is full (USAGE_TABLE_MAX
- * counts) and this one is not among them: nothing changed, the caller
- * writes the table out and adds again.
+ * counts) and this one is not among them: nothing changed (usage_count
+ * then counts in the process's other table).
  */
 int usage_add(struct usage_table *, uint64_t key_id, uint64_t user_id, int64_t now_us,
     enum usage_outcome, uint64_t n);
@@ -83,7 +86,52 @@ long usage_due_ms(const struct usage_table *, int64_t now_us);
  */
 unsigned usage_snapshot(const struct usage_table *, struct usage_cell *out);
 
-/* The process's own table (verify counts into it, main.c writes it). */
-struct usage_table *usage_process_table(void);
+/*
+ * The process's counts, shared by the threads that count (verify) and the
+ * one that writes them (db_usage.c's writer): two tables under one lock.
+ * Verify adds to the active table; the writer takes a table that is due
+ * (its oldest count USAGE_FLUSH_AGE_US old), full or, after usage_stop,
+ * not empty, swapping in the other (empty) one, and writes it outside the
+ * lock.  The lock is held only for an addition or a swap, never across a
+ * database call.
+ */
+
+/*
+ * Adds one count to the active table.  When that table is full, it is
+ * handed to the writer and the other one (empty unless the writer still
+ * holds it) becomes active.  When both are full (the database has not
+ * taken a write for as long as it took verify to fill a table with
+ * USAGE_TABLE_MAX distinct counts) the count is dropped and counted
+ * (usage_lost): verify never waits for the database.  Cannot fail.
+ */
+void usage_count(uint64_t key_id, uint64_t user_id, int64_t now_us, enum usage_outcome);
+
+/* How usage_take takes. */
+#define USAGE_WAIT	0x1	/* wait until a table is to be written */
+#define USAGE_NOW	0x2	/* a table that is not due yet too */
+
+/*
+ * The writer's side.  Returns a table to be written (due, full, a failed
+ * one's retry time, any after usage_stop), held by the caller until
+ * usage_done; with USAGE_WAIT waits for one, else returns NULL when there
+ * is none.  After usage_stop, returns NULL once both tables are empty.
+ * One table is held at a time: while it is, another caller gets NULL, or
+ * waits (USAGE_WAIT).
+ */
+struct usage_table *usage_take(int how);
+
+/* Ends the hold of usage_take's table: written (emptied) or not (kept, to
+ * be tried again USAGE_RETRY_US later).  Cannot fail. */
+void usage_done(struct usage_table *, int written);
+
+/* Asks the writer to write everything and end (usage_take returns what is
+ * left at once, then NULL).  Async-signal-unsafe; cannot fail. */
+void usage_stop(void);
+
+/* 1 after usage_stop. */
+int usage_stopping(void);
+
+/* The counts dropped since the last call (both tables were full). */
+unsigned long usage_lost(void);
 
 #endif

@@ -93,6 +93,58 @@ test_table(void)
 	is_int(usage_outcome_parse("nope"), -1, "an unknown name");
 }
 
+/* The process's two tables: verify's side never waits, the writer's side
+ * takes one at a time, a full table is handed over, both full drop and
+ * count, a stop hands over everything. */
+static void
+test_tables(void)
+{
+	struct usage_table *t, *t2;
+	int64_t now = time_now_us();
+	uint64_t k;
+	unsigned long lost;
+
+	usage_count(7, 3, now, USAGE_VALID);
+	ok(usage_take(0) == NULL, "a table not yet due is not taken");
+	t = usage_take(USAGE_NOW);
+	ok(t != NULL && t->n == 1, "taken now: the one count");
+	ok(usage_take(USAGE_NOW) == NULL, "one table is held at a time");
+	usage_count(7, 3, now, USAGE_VALID);
+	usage_done(t, 0);
+	t = usage_take(USAGE_NOW);
+	ok(t != NULL && t->n == 1 && t->slot[0].count + t->slot[1].count + t->slot[USAGE_TABLE_SLOTS - 1].count <= 1,
+	    "a failed write is kept and taken again first");
+	usage_done(t, 1);
+	t = usage_take(USAGE_NOW);
+	ok(t != NULL && t->n == 1, "then the table counted meanwhile");
+	/* Held: verify fills the active table, then both are full. */
+	for (k = 1; k <= USAGE_TABLE_MAX + 3; k++)
+		usage_count(1000 + k, 1, now, USAGE_VALID);
+	lost = usage_lost();
+	is_int(lost, 3, "both tables full: the counts past them are dropped and counted");
+	is_int(usage_lost(), 0, "usage_lost takes the figure");
+	usage_done(t, 1);
+	usage_count(1, 1, now, USAGE_VALID);
+	t = usage_take(USAGE_NOW);
+	ok(t != NULL && t->n == USAGE_TABLE_MAX, "the full table goes to the writer");
+	usage_count(2, 1, now, USAGE_VALID);
+	usage_done(t, 1);
+	for (k = 1; k <= USAGE_TABLE_MAX; k++)
+		usage_count(5000 + k, 1, now, USAGE_VALID);
+	t = usage_take(0);
+	ok(t != NULL && t->n == USAGE_TABLE_MAX, "a table that filled is handed over at once, not when due");
+	t2 = usage_take(USAGE_NOW);
+	ok(t2 == NULL, "while held, nothing more is taken");
+	usage_done(t, 1);
+	ok(!usage_stopping(), "not stopping");
+	usage_stop();
+	ok(usage_stopping(), "stopping");
+	t = usage_take(USAGE_WAIT);
+	ok(t != NULL && t->n == 2, "after a stop the waiting counts are taken at once");
+	usage_done(t, 1);
+	ok(usage_take(USAGE_WAIT) == NULL, "then nothing: the writer ends");
+}
+
 /* Parses q at T0 + 30 minutes; returns the result. */
 static int
 range(const char *q, struct usage_range *r)
@@ -156,6 +208,7 @@ int
 main(void)
 {
 	test_table();
+	test_tables();
 	test_query();
 	return tap_done();
 }
