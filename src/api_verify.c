@@ -57,6 +57,14 @@ static const struct field_rule verify_rules[] = {
 static const char no_hash[CRYPTO_HEX_SHA256 + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
+/* Wipes a string the body reader wrote (the bytes up to its terminator:
+ * it writes nothing after), leaving "". */
+static void
+wipe_string(char *s)
+{
+	crypto_wipe(s, strlen(s));
+}
+
 /* 1 if errs holds a failure of member. */
 static int
 has_error(const struct valid_errors *errs, const char *member)
@@ -222,8 +230,15 @@ verify_handle(struct app *app, const struct request *req, const struct call *cal
 	int well_formed, key_ok, match, checked, outcome = -1;
 
 	(void)call;
-	memset(&in, 0, sizeof(in));
-	memset(&k, 0, sizeof(k));
+	/* What is read whatever the body held; the rest is set by
+	 * validate_body or by the lookup (the key's strings as
+	 * terminated strings, not whole buffers). */
+	in.key[0] = in.secret[0] = '\0';
+	in.permissions.n = 0;
+	in.client_ip.present = 0;
+	in.cost.present = 0;
+	k.id = k.user_id = 0;
+	k.secret_hash[0] = '\0';
 	vr = validate_body(req->body_state == BODY_OK ? req->body : NULL, req->body_len,
 	    verify_rules, NVERIFY_RULES, &in, time_now_us(), &errs);
 	/* A body too complex to read is refused before anything (8.9). */
@@ -246,10 +261,10 @@ verify_handle(struct app *app, const struct request *req, const struct call *cal
 	/* Every path below does the same work: one lookup, one HMAC, one
 	 * constant-time comparison, whatever was wrong with the credential. */
 	well_formed = vr == VALID_OK;
-	if (!well_formed && key_ok)
-		memset(in.secret, 0, sizeof(in.secret));	/* hash "" */
-	else if (!well_formed)
-		memset(&in, 0, sizeof(in));	/* look up "", hash "" */
+	if (!well_formed)
+		wipe_string(in.secret);		/* hash "" */
+	if (!well_formed && !key_ok)
+		wipe_string(in.key);		/* look up "" */
 	/* Without legacy keys, a key or secret whose checksum is wrong cannot
 	 * be one this service made: no query (the HMAC and comparison below
 	 * still run; the checksum is public, so skipping the lookup tells a
@@ -331,6 +346,7 @@ done:
 		db_usage_count(app->db, outcome == USAGE_UNKNOWN_KEY ? 0 : k.id,
 		    outcome == USAGE_UNKNOWN_KEY ? 0 : k.user_id, (enum usage_outcome)outcome);
 	crypto_wipe(hash, sizeof(hash));
-	crypto_wipe(&in, sizeof(in));
+	wipe_string(in.key);
+	wipe_string(in.secret);
 	crypto_wipe(k.secret_hash, sizeof(k.secret_hash));
 }

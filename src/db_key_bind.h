@@ -33,10 +33,11 @@ struct key_binds {
 	struct db_key		*k;
 };
 
-/* Binds the columns of mode to k (zeroed); db_key_finish sets every member
- * of those columns from the row just fetched, NULL or not (strings
- * terminated, times converted), so one binding serves row after row.
- * Cannot fail. */
+/* Binds the columns of mode to k (cleared: every member 0, every string
+ * "", the bytes after a string's terminator left as they were);
+ * db_key_finish sets every member of those columns from the row just
+ * fetched, NULL or not (strings terminated, times converted), so one
+ * binding serves row after row.  Cannot fail. */
 void db_key_bind(struct key_binds *, MYSQL_BIND *res, struct db_key *, enum key_bind_mode);
 void db_key_finish(struct key_binds *);
 

@@ -30,9 +30,10 @@
  *           every read), SHOW (show's join, and every read after it),
  *           SETTINGS (list, PATCH; and verify), VERIFY (verify only)
  *
- * Every member a read does not select is 0 (reads start from a zeroed
- * struct); every member it selects is set from its column on every row,
- * NULL or not, so nothing of one row is left over in the next.  A column
+ * Every member a read does not select is 0, or "" (reads start from a
+ * cleared struct: a string's bytes after its terminator are undefined);
+ * every member it selects is set from its column on every row, NULL or
+ * not, so nothing of one row is left over in the next.  A column
  * added later is one more line here (with its member in struct db_key, and
  * a migration); tests/unit/test-key-row holds the real copy-out and the
  * fake's read to it.

@@ -27,7 +27,7 @@ struct call {
 	uint64_t	token_id;
 	int		email_verified;
 	int		key_found;	/* key holds the caller's key {id} */
-	struct db_key	key;
+	struct db_key	key;		/* undefined unless key_found */
 };
 
 typedef void route_handler(struct app *, const struct request *, const struct call *,

@@ -29,8 +29,9 @@ reserve(struct jw *w, size_t n)
 		goto fail;
 	if (w->p != NULL) {
 		memcpy(np, w->p, w->len);
-		/* The old block may hold a secret already written. */
-		crypto_wipe(w->p, w->cap);
+		/* The old block may hold a secret already written (in its
+		 * first len bytes: nothing is written past them). */
+		crypto_wipe(w->p, w->len);
 		free(w->p);
 	}
 	w->p = np;
@@ -245,7 +246,8 @@ void
 jw_reset(struct jw *w)
 {
 	if (w->p != NULL) {
-		crypto_wipe(w->p, w->cap);
+		/* The text and its terminator (jw_text): the bytes written. */
+		crypto_wipe(w->p, w->len < w->cap ? w->len + 1 : w->cap);
 		free(w->p);
 	}
 	memset(w, 0, sizeof(*w));
