@@ -414,22 +414,22 @@ END;;
 
 -- Each audit event of a key whose user has a webhook for its type makes a
 -- webhook event, in the same transaction (every path: API, admin tool).
--- The user's webhooks are looked up first, on their index, and only a
--- subscribed one makes the event with its key's snapshot: without a
--- webhook the event costs that one lookup.
+-- Whether the user has a webhook at all is looked up first, on its index:
+-- without one, the event costs that lookup alone (no snapshot, no webhook
+-- tables written).
 DROP TRIGGER IF EXISTS `api_key_events_webhooks`;;
 CREATE TRIGGER `api_key_events_webhooks` AFTER INSERT ON `api_key_events` FOR EACH ROW
 BEGIN
-  DECLARE v_type varchar(32) DEFAULT CASE NEW.`action` WHEN 'created' THEN 'key.created'
-    WHEN 'generated' THEN 'key.created' WHEN 'updated' THEN 'key.updated'
-    WHEN 'rotated' THEN 'key.rotated' WHEN 'revoked' THEN 'key.revoked'
-    WHEN 'deleted' THEN 'key.deleted' END;
-  IF v_type IS NOT NULL AND EXISTS (SELECT 1 FROM `webhooks` w WHERE w.`user_id` = NEW.`user_id`
-      AND (JSON_CONTAINS(w.`events`, '"*"') OR JSON_CONTAINS(w.`events`, JSON_QUOTE(v_type)))) THEN
+  IF EXISTS (SELECT 1 FROM `webhooks` w WHERE w.`user_id` = NEW.`user_id`) THEN
     INSERT INTO `webhook_events` (`user_id`, `key_id`, `type`, `details`, `key_snapshot`, `created_at`)
-      SELECT NEW.`user_id`, NEW.`key_id`, v_type, NEW.`details`, apikeys_key_snapshot(k.`id`),
+      SELECT NEW.`user_id`, NEW.`key_id`, m.`type`, NEW.`details`, apikeys_key_snapshot(k.`id`),
         NEW.`created_at`
-      FROM `api_keys` k WHERE k.`id` = NEW.`key_id`;
+      FROM (SELECT CASE NEW.`action` WHEN 'created' THEN 'key.created' WHEN 'generated' THEN 'key.created'
+          WHEN 'updated' THEN 'key.updated' WHEN 'rotated' THEN 'key.rotated'
+          WHEN 'revoked' THEN 'key.revoked' WHEN 'deleted' THEN 'key.deleted' END AS `type`) m
+      JOIN `api_keys` k ON k.`id` = NEW.`key_id`
+      WHERE m.`type` IS NOT NULL AND EXISTS (SELECT 1 FROM `webhooks` w WHERE w.`user_id` = NEW.`user_id`
+        AND (JSON_CONTAINS(w.`events`, '"*"') OR JSON_CONTAINS(w.`events`, JSON_QUOTE(m.`type`))));
   END IF;
 END;;
 
