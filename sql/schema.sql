@@ -396,7 +396,8 @@ ALTER TABLE `webhook_events` DROP KEY IF EXISTS `webhook_events_user_id_index`;;
 
 -- The key as a webhook event carries it (times in epoch seconds), built in
 -- one place for both triggers that write events: NULL when there is no
--- such key.
+-- such key.  Where binary logging is on, creating a function, like a
+-- trigger, needs SUPER or log_bin_trust_function_creators=1 (docs/scale.md).
 CREATE OR REPLACE FUNCTION apikeys_key_snapshot(p_id bigint unsigned)
   RETURNS text CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci
   READS SQL DATA
