@@ -18,6 +18,7 @@
 #include "api_webhooks.h"
 
 #define DELIVER_TIMEOUT	10	/* seconds per attempt (9.2) */
+#define DELIVER_AGAIN_MAX	100	/* searches lost in a row before the run stops */
 
 struct run {
 	const struct config	*cfg;
@@ -210,6 +211,7 @@ admin_deliver(struct db *db, const struct config *cfg, int all)
 	uint64_t after = 0;
 	enum db_outcome what;
 	enum db_status rc;
+	unsigned again = 0;
 
 	memset(&run, 0, sizeof(run));
 	run.cfg = cfg;
@@ -219,8 +221,15 @@ admin_deliver(struct db *db, const struct config *cfg, int all)
 		http_client_cleanup();
 		return admin_fail("cannot look for notices (see above)");
 	}
-	while ((rc = db_deliver_next(db, &after, all, send_one, &run, &what)) == DB_OK)
+	while ((rc = db_deliver_next(db, &after, all, send_one, &run, &what)) == DB_OK) {
+		/* A search that keeps losing to other nodes' writes is bounded. */
+		again = what == DB_DELIVERY_NONE ? again + 1 : 0;
+		if (again > DELIVER_AGAIN_MAX) {
+			rc = DB_ERROR;
+			break;
+		}
 		tally(&run, what);
+	}
 	http_client_cleanup();
 	/* The first four always; the others when there were some. */
 	printf("notices %llu, delivered %lu, retrying %lu, failed %lu", found,
