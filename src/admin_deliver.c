@@ -18,10 +18,13 @@
 #include "api_webhooks.h"
 
 #define DELIVER_TIMEOUT	10	/* seconds per attempt (9.2) */
+#define DELIVER_AGAIN_MAX	100	/* searches lost in a row before the run stops */
 
 struct run {
 	const struct config	*cfg;
+	int			 ok, last;	/* the attempt just sent: a 2xx; the 7th */
 	unsigned long		 delivered, retrying, failed;
+	unsigned long		 dropped, skipped, reclaimed;
 };
 
 /* The body of 9.2: {"id", "type", "created_at", "data"}; data.key is the
@@ -168,12 +171,36 @@ done:
 	crypto_wipe(secret, sizeof(secret));
 	crypto_wipe(sig, sizeof(sig));
 	jw_reset(&body);
-	if (out->status >= 200 && out->status <= 299)
-		run->delivered++;
-	else if (d->attempts + 1 >= 7)
-		run->failed++;
-	else
-		run->retrying++;
+	/* Counted once db_deliver_next says whether it was recorded. */
+	run->ok = out->status >= 200 && out->status <= 299;
+	run->last = d->attempts + 1 >= 7;
+}
+
+/* Counts what became of one delivery. */
+static void
+tally(struct run *run, enum db_outcome what)
+{
+	switch (what) {
+	case DB_DELIVERY_RECORDED:
+		if (run->ok)
+			run->delivered++;
+		else if (run->last)
+			run->failed++;
+		else
+			run->retrying++;
+		break;
+	case DB_DELIVERY_GONE:
+		run->dropped++;
+		break;
+	case DB_DELIVERY_SKIPPED:
+		run->skipped++;
+		break;
+	case DB_DELIVERY_RECLAIMED:
+		run->reclaimed++;
+		break;
+	case DB_DELIVERY_NONE:
+		break;
+	}
 }
 
 int
@@ -182,7 +209,9 @@ admin_deliver(struct db *db, const struct config *cfg, int all)
 	struct run run;
 	unsigned long long found = 0;
 	uint64_t after = 0;
+	enum db_outcome what;
 	enum db_status rc;
+	unsigned again = 0;
 
 	memset(&run, 0, sizeof(run));
 	run.cfg = cfg;
@@ -192,11 +221,26 @@ admin_deliver(struct db *db, const struct config *cfg, int all)
 		http_client_cleanup();
 		return admin_fail("cannot look for notices (see above)");
 	}
-	while ((rc = db_deliver_next(db, &after, all, send_one, &run)) == DB_OK)
-		;
+	while ((rc = db_deliver_next(db, &after, all, send_one, &run, &what)) == DB_OK) {
+		/* A search that keeps losing to other nodes' writes is bounded. */
+		again = what == DB_DELIVERY_NONE ? again + 1 : 0;
+		if (again > DELIVER_AGAIN_MAX) {
+			rc = DB_ERROR;
+			break;
+		}
+		tally(&run, what);
+	}
 	http_client_cleanup();
-	printf("notices %llu, delivered %lu, retrying %lu, failed %lu\n", found,
+	/* The first four always; the others when there were some. */
+	printf("notices %llu, delivered %lu, retrying %lu, failed %lu", found,
 	    run.delivered, run.retrying, run.failed);
+	if (run.dropped > 0)
+		printf(", dropped %lu (webhook deleted)", run.dropped);
+	if (run.reclaimed > 0)
+		printf(", not recorded %lu (lease passed, claimed by another run)", run.reclaimed);
+	if (run.skipped > 0)
+		printf(", skipped %lu (claimed by another run at once)", run.skipped);
+	printf("\n");
 	if (rc != DB_NOT_FOUND)
 		return admin_fail("delivery stopped on a database error (see above)");
 	return 0;

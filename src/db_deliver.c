@@ -20,19 +20,29 @@ static const unsigned retry_after[] = { 60, 300, 1800, 7200, 21600, 43200 };
  * mid-send gives its delivery back when the lease passes. */
 #define DELIVER_LEASE	60
 
-/* Prepares, runs and closes one statement. */
+/* Prepares, runs and closes one statement; *retry (may be NULL) says
+ * whether it failed on a deadlock or a Galera conflict. */
 static enum db_status
-adhoc(struct db *db, const char *sql, MYSQL_BIND *params, MYSQL_BIND *results,
-    unsigned long long *affected)
+adhoc_retry(struct db *db, const char *sql, MYSQL_BIND *params, MYSQL_BIND *results,
+    unsigned long long *affected, int *retry)
 {
 	MYSQL_STMT *st;
 	enum db_status rc;
 
+	if (retry != NULL)
+		*retry = 0;
 	if ((st = db_prepare(db, sql)) == NULL)
 		return db->conn == NULL ? DB_UNAVAILABLE : DB_ERROR;
-	rc = db_run(st, params, results, affected);
+	rc = db_run_retry(st, params, results, affected, retry);
 	mysql_stmt_close(st);
 	return rc;
+}
+
+static enum db_status
+adhoc(struct db *db, const char *sql, MYSQL_BIND *params, MYSQL_BIND *results,
+    unsigned long long *affected)
+{
+	return adhoc_retry(db, sql, params, results, affected, NULL);
 }
 
 /* Runs one plain statement; *retry (may be NULL) says whether it failed on
@@ -60,6 +70,22 @@ query(struct db *db, const char *sql)
 	"EXISTS (SELECT 1 FROM webhooks w WHERE w.user_id = k.user_id AND " \
 	"(JSON_CONTAINS(w.events, '\"*\"') OR JSON_CONTAINS(w.events, '\"" type "\"')))"
 
+/* One INSERT IGNORE of notices, tried again (a few times) on error 1213:
+ * a run on another Galera node inserting the same notice at once wins the
+ * certification, and this run's retry then finds the notice there. */
+#define NOTICE_TRIES	5
+static enum db_status
+notices_insert(struct db *db, const char *sql, MYSQL_BIND *p, unsigned long long *n)
+{
+	enum db_status rc = DB_ERROR;
+	int again = 0, i;
+
+	for (i = 0; i < NOTICE_TRIES; i++)
+		if ((rc = adhoc_retry(db, sql, p, NULL, n, &again)) != DB_ERROR || !again)
+			break;
+	return rc;
+}
+
 enum db_status
 db_deliver_find_notices(struct db *db, unsigned days, unsigned long long *found)
 {
@@ -70,20 +96,20 @@ db_deliver_find_notices(struct db *db, unsigned days, unsigned long long *found)
 
 	/* key.expiring: once per key and expires_at value. */
 	db_bind_u64(&p[0], &d);
-	if ((rc = adhoc(db, "INSERT IGNORE INTO webhook_notices (key_id, type, marker, details, created_at) "
+	if ((rc = notices_insert(db, "INSERT IGNORE INTO webhook_notices (key_id, type, marker, details, created_at) "
 	    "SELECT k.id, 'key.expiring', CAST(UNIX_TIMESTAMP(k.expires_at) AS CHAR), "
 	    "JSON_OBJECT('expires_in_days', FLOOR(TIMESTAMPDIFF(SECOND, NOW(6), k.expires_at) / 86400)), "
 	    "NOW(6) FROM api_keys k WHERE k.revoked_at IS NULL AND k.rotated_to IS NULL "
 	    "AND k.expires_at > NOW(6) AND k.expires_at <= NOW(6) + INTERVAL ? DAY AND "
-	    SQL_SUBSCRIBED("key.expiring"), p, NULL, &a)) != DB_OK)
+	    SQL_SUBSCRIBED("key.expiring"), p, &a)) != DB_OK)
 		return rc;
 	/* key.usage_exhausted: once, and again after a PATCH of remaining_uses
 	 * (the marker is the last such audit event). */
-	if ((rc = adhoc(db, "INSERT IGNORE INTO webhook_notices (key_id, type, marker, details, created_at) "
+	if ((rc = notices_insert(db, "INSERT IGNORE INTO webhook_notices (key_id, type, marker, details, created_at) "
 	    "SELECT k.id, 'key.usage_exhausted', CAST(IFNULL((SELECT MAX(e.id) FROM api_key_events e "
 	    "WHERE e.key_id = k.id AND e.action = 'updated' AND e.details LIKE '%\"remaining\\_uses\"%'), 0) AS CHAR), "
 	    "NULL, NOW(6) FROM api_keys k WHERE k.remaining_uses = 0 AND " SQL_SUBSCRIBED("key.usage_exhausted"),
-	    NULL, NULL, &b)) != DB_OK)
+	    NULL, &b)) != DB_OK)
 		return rc;
 	*found = a + b;
 	return DB_OK;
@@ -170,12 +196,10 @@ due_read(struct db *db, uint64_t id, struct db_due *due)
 	return DB_OK;
 }
 
-/* Records the attempt of the run's claim (and gives the claim up).  A
- * delivery gone meanwhile (its webhook deleted) or claimed again by
- * another run after this one's lease passed is left alone. */
+/* record's UPDATE where the claim is still this run's; *n: rows changed. */
 static enum db_status
-record(struct db *db, uint64_t id, uint64_t claim, unsigned attempts,
-    const struct db_attempt *a)
+record_update(struct db *db, uint64_t id, uint64_t claim, unsigned attempts,
+    const struct db_attempt *a, unsigned long long *n_changed)
 {
 	MYSQL_BIND p[7];
 	uint64_t did = id, n = attempts, wait = 0, failed, mine = claim;
@@ -193,7 +217,7 @@ record(struct db *db, uint64_t id, uint64_t claim, unsigned attempts,
 		db_bind_u64(&p[4], &mine);
 		return adhoc(db, "UPDATE webhook_deliveries SET state = 'delivered', attempts = ?, "
 		    "last_status = ?, last_error = ?, next_attempt_at = NULL, delivered_at = NOW(6), "
-		    "claimed_until = NULL, claim = NULL WHERE id = ? AND claim = ?", p, NULL, NULL);
+		    "claimed_until = NULL, claim = NULL WHERE id = ? AND claim = ?", p, NULL, n_changed);
 	}
 	if (attempts < MAX_ATTEMPTS)
 		wait = retry_after[attempts - 1];
@@ -205,15 +229,44 @@ record(struct db *db, uint64_t id, uint64_t claim, unsigned attempts,
 	return adhoc(db, "UPDATE webhook_deliveries SET attempts = ?, last_status = ?, "
 	    "last_error = ?, state = IF(? = 1, 'failed', 'pending'), "
 	    "next_attempt_at = IF(state = 'failed', NULL, NOW(6) + INTERVAL ? SECOND), "
-	    "claimed_until = NULL, claim = NULL WHERE id = ? AND claim = ?", p, NULL, NULL);
+	    "claimed_until = NULL, claim = NULL WHERE id = ? AND claim = ?", p, NULL, n_changed);
+}
+
+/* Records the attempt of the run's claim (and gives the claim up).  A
+ * delivery gone meanwhile (its webhook deleted) or claimed again by
+ * another run after this one's lease passed is left alone: *what says
+ * which. */
+static enum db_status
+record(struct db *db, uint64_t id, uint64_t claim, unsigned attempts,
+    const struct db_attempt *a, enum db_outcome *what)
+{
+	unsigned long long n = 0;
+	enum db_status rc;
+	MYSQL_BIND p[1], r[1];
+	uint64_t did = id, found;
+
+	if ((rc = record_update(db, id, claim, attempts, a, &n)) != DB_OK || n > 0)
+		return rc;
+	db_bind_u64(&p[0], &did);
+	db_bind_u64(&r[0], &found);
+	rc = adhoc(db, "SELECT id FROM webhook_deliveries WHERE id = ?", p, r, NULL);
+	if (rc == DB_NOT_FOUND)
+		*what = DB_DELIVERY_GONE;
+	else if (rc == DB_OK)
+		*what = DB_DELIVERY_RECLAIMED;
+	return rc == DB_NOT_FOUND ? DB_OK : rc;
 }
 
 /* Claims the next pending delivery after *after_id that is due (any
  * pending one with all) and not claimed by a live lease, in a transaction
  * of its own: the row lock lasts the two statements, the claim the
  * lease.  Sets *id and *claim (a random number of this claim); *lost when
- * the commit lost the row to another run (a run on another Galera node
- * claimed it at the same time: row locks are not shared between nodes). */
+ * the claim lost the row to another run: a run on another Galera node
+ * claimed it at the same time (row locks are not shared between nodes),
+ * and this transaction was aborted, at the commit (certification) or
+ * before (brute-force abort by the other node's write), with error 1213.
+ * Lost in the SELECT, before any row was taken, *id stays after: the
+ * caller looks again from there. */
 static enum db_status
 claim_next(struct db *db, uint64_t after, int all, uint64_t *id, uint64_t *claim, int *lost)
 {
@@ -224,6 +277,7 @@ claim_next(struct db *db, uint64_t after, int all, uint64_t *id, uint64_t *claim
 	size_t i;
 
 	*lost = 0;
+	*id = after;
 	if (crypto_random_bytes(rnd, sizeof(rnd)) != 0)
 		return DB_ERROR;
 	for (*claim = 0, i = 0; i < sizeof(rnd); i++)
@@ -239,20 +293,20 @@ claim_next(struct db *db, uint64_t after, int all, uint64_t *id, uint64_t *claim
 	/* Walked in id order on (state, id), so the scan stops at the first
 	 * row it can lock: a plan that sorted first would lock every pending
 	 * row before LIMIT, and the other run would find them all taken. */
-	rc = adhoc(db, "SELECT id FROM webhook_deliveries FORCE INDEX (webhook_deliveries_state_index) "
+	rc = adhoc_retry(db, "SELECT id FROM webhook_deliveries FORCE INDEX (webhook_deliveries_state_index) "
 	    "WHERE state = 'pending' AND id > ? AND (? = 1 OR next_attempt_at <= NOW(6)) "
 	    "AND (claimed_until IS NULL OR claimed_until <= NOW(6)) "
-	    "ORDER BY state, id LIMIT 1 FOR UPDATE SKIP LOCKED", p, r, NULL);
+	    "ORDER BY state, id LIMIT 1 FOR UPDATE SKIP LOCKED", p, r, NULL, lost);
 	if (rc == DB_OK) {
 		db_bind_u64(&p[0], &lease);
 		db_bind_u64(&p[1], claim);
 		db_bind_u64(&p[2], id);
-		rc = adhoc(db, "UPDATE webhook_deliveries SET claimed_until = NOW(6) + INTERVAL ? SECOND, "
-		    "claim = ? WHERE id = ?", p, NULL, NULL);
+		rc = adhoc_retry(db, "UPDATE webhook_deliveries SET claimed_until = NOW(6) + INTERVAL ? SECOND, "
+		    "claim = ? WHERE id = ?", p, NULL, NULL, lost);
 	}
 	if (rc != DB_OK) {
 		(void)query(db, rc == DB_NOT_FOUND ? "COMMIT" : "ROLLBACK");
-		return rc;
+		return rc == DB_ERROR && *lost ? DB_OK : rc;
 	}
 	if ((rc = query_retry(db, "COMMIT", lost)) != DB_OK && *lost && db->conn != NULL)
 		return DB_OK;
@@ -260,7 +314,8 @@ claim_next(struct db *db, uint64_t after, int all, uint64_t *id, uint64_t *claim
 }
 
 enum db_status
-db_deliver_next(struct db *db, uint64_t *after_id, int all, db_deliver_cb *send, void *ctx)
+db_deliver_next(struct db *db, uint64_t *after_id, int all, db_deliver_cb *send, void *ctx,
+    enum db_outcome *what)
 {
 	uint64_t id = 0, claim = 0;
 	struct db_attempt out;
@@ -268,18 +323,27 @@ db_deliver_next(struct db *db, uint64_t *after_id, int all, db_deliver_cb *send,
 	enum db_status rc;
 	int lost = 0;
 
+	*what = DB_DELIVERY_SKIPPED;
 	if ((rc = claim_next(db, *after_id, all, &id, &claim, &lost)) != DB_OK)
 		return rc;
+	if (lost) {
+		/* The other run sends it; lost before a row was taken, the
+		 * next call looks again from the same place. */
+		if (id == *after_id)
+			*what = DB_DELIVERY_NONE;
+		*after_id = id;
+		return DB_OK;
+	}
 	*after_id = id;
-	if (lost)
-		return DB_OK;	/* the other run sends it */
 	/* No lock is held from here: a DELETE of the webhook goes ahead, and
 	 * the delivery, gone, is neither sent nor recorded. */
+	*what = DB_DELIVERY_GONE;
 	if ((rc = due_read(db, id, &due)) != DB_OK)
 		return rc == DB_NOT_FOUND ? DB_OK : rc;
 	memset(&out, 0, sizeof(out));
 	send(ctx, &due, &out);
-	rc = record(db, id, claim, due.attempts + 1, &out);
+	*what = DB_DELIVERY_RECORDED;
+	rc = record(db, id, claim, due.attempts + 1, &out, what);
 	memset(&due, 0, sizeof(due));
 	return rc;
 }

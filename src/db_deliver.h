@@ -44,6 +44,15 @@ struct db_attempt {
  * outcome). */
 typedef void db_deliver_cb(void *ctx, const struct db_due *, struct db_attempt *out);
 
+/* What became of the delivery db_deliver_next took. */
+enum db_outcome {
+	DB_DELIVERY_RECORDED,	/* sent, and the attempt recorded */
+	DB_DELIVERY_SKIPPED,	/* not sent: claimed by a run on another node at once */
+	DB_DELIVERY_GONE,	/* deleted with its webhook before or while it was sent: not recorded */
+	DB_DELIVERY_RECLAIMED,	/* sent, but its lease had passed and another run claimed it: not recorded */
+	DB_DELIVERY_NONE	/* none taken: the search lost to another node's write; call again */
+};
+
 /*
  * One delivery: in a short transaction, claims the next pending delivery
  * after *after_id that is due (any pending one with all) for a lease,
@@ -52,10 +61,12 @@ typedef void db_deliver_cb(void *ctx, const struct db_due *, struct db_attempt *
  * pending until the retry schedule of 9.2 runs out, then failed) unless
  * the delivery is gone or claimed anew meanwhile.  A run killed before the
  * record leaves the delivery as it was, claimed until the lease passes.
- * *after_id gets the delivery's id.  DB_NOT_FOUND when nothing is left.
+ * *after_id gets the delivery's id, *what what became of it (a claim lost
+ * to a run on another Galera node is skipped: that run sends it).
+ * DB_NOT_FOUND when nothing is left.
  */
 enum db_status db_deliver_next(struct db *, uint64_t *after_id, int all, db_deliver_cb *send,
-    void *ctx);
+    void *ctx, enum db_outcome *what);
 
 /*
  * prune: deletes the deliveries delivered or failed and made more than days

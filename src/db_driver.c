@@ -327,6 +327,13 @@ db_run(MYSQL_STMT *st, MYSQL_BIND *params, MYSQL_BIND *results,
 }
 
 enum db_status
+db_run_retry(MYSQL_STMT *st, MYSQL_BIND *params, MYSQL_BIND *results,
+    unsigned long long *affected, int *retry)
+{
+	return run_checked(st, params, results, affected, retry, NULL, NULL);
+}
+
+enum db_status
 db_run_prepared(struct db *db, enum stmt_id id, MYSQL_BIND *params, MYSQL_BIND *results,
     unsigned long long *affected, int *retry, db_row_cb *row, void *ctx)
 {

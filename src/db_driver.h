@@ -81,6 +81,12 @@ uint64_t db_insert_id(struct db *, enum stmt_id);
 enum db_status db_run(MYSQL_STMT *, MYSQL_BIND *params,
     MYSQL_BIND *results, unsigned long long *affected);
 
+/* db_run, and *retry (may be NULL) set when the error was a deadlock or a
+ * Galera conflict (the statement's own error number: a failed run resets
+ * the statement, so it cannot be asked afterwards). */
+enum db_status db_run_retry(MYSQL_STMT *, MYSQL_BIND *params,
+    MYSQL_BIND *results, unsigned long long *affected, int *retry);
+
 /* Prepares an ad hoc statement on the current connection (connecting if
  * needed); the caller closes it.  Returns NULL after logging the error. */
 MYSQL_STMT *db_prepare(struct db *, const char *sql);
