@@ -212,8 +212,8 @@ static const char *const read_sql[] = {
 	    "FROM api_key_usage WHERE user_id = ? AND key_id <> 0 AND hour >= ? AND hour < ? "
 	    "AND outcome < 9 GROUP BY 1, 3, 4 ORDER BY 1, 3, 4",
 	[DB_USAGE_SERVICE] =
-	    "SELECT 0, NULL, MIN(hour) DIV ?, outcome, CAST(SUM(count) AS UNSIGNED) "
-	    "FROM api_key_usage WHERE hour >= ? AND hour < ? GROUP BY 4 ORDER BY 4",
+	    ("SELECT 0, NULL, MIN(hour) DIV ?, outcome, CAST(SUM(count) AS UNSIGNED) "
+	    "FROM api_key_usage WHERE hour >= ? AND hour < ? GROUP BY 4 ORDER BY 4"),
 };
 
 /* Prepares sql; a connection found dead is made again once (a read has

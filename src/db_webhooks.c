@@ -24,13 +24,11 @@ adhoc_rows(struct db *db, const char *sql, MYSQL_BIND *params, MYSQL_BIND *resul
 	if ((st = db_prepare(db, sql)) == NULL)
 		return db->conn == NULL ? DB_UNAVAILABLE : DB_ERROR;
 	if (row == NULL) {
-		rc = db_run(st, params, results, affected);
+		/* A deadlock or a Galera certification conflict sets *retry:
+		 * the transaction may run again. */
+		rc = db_run_retry(st, params, results, affected, retry);
 		if (rc == DB_OK && insert_id != NULL)
 			*insert_id = mysql_stmt_insert_id(st);
-		/* 1213 (ER_LOCK_DEADLOCK): a deadlock, or a Galera
-		 * certification conflict; the transaction may run again. */
-		if (rc == DB_ERROR && retry != NULL)
-			*retry = mysql_stmt_errno(st) == 1213;
 		mysql_stmt_close(st);
 		return rc;
 	}

@@ -43,11 +43,11 @@ library() {
 modules() {
 	case $1 in
 	router)		library ;;
-	bearer)		echo "auth crypto db_driver db_bind db_keys db_events db_generate db_rotate log number timeutil" ;;
+	bearer)		echo "auth crypto db_driver db_tx db_bind db_keys db_key_bind db_events db_generate db_rotate log number timeutil" ;;
 	config)		echo "config crypto" ;;
 	request)	echo "request crypto number response jsonw timeutil utf8" ;;
 	jsonr)		echo "jsonr siphash crypto utf8" ;;
-	json-body)	echo "jsonr siphash api_keys checksum handler db_driver db_bind db_keys db_events db_generate db_rotate log validate stored ipnet timeutil response jsonw crypto number utf8" ;;
+	json-body)	echo "jsonr siphash api_keys checksum handler db_driver db_tx db_bind db_keys db_key_bind db_events db_generate db_rotate log validate stored ipnet timeutil response jsonw crypto number utf8" ;;
 	*)		echo "build.sh: no target $1" >&2; return 1 ;;
 	esac
 }
