@@ -14,6 +14,7 @@
 #include "db_tx.h"
 #include "db_usage.h"
 #include "log.h"
+#include "number.h"
 #include "timeutil.h"
 
 /* Rows per key, hour and outcome that concurrent responders add to: one
@@ -36,26 +37,40 @@
 static char *flush_sql;
 static struct usage_cell flush_cells[USAGE_TABLE_MAX];
 
-/* Formats the statement for the n cells; returns its length. */
+/* Formats the statement for the n cells; returns its length.  The rows
+ * are digits and punctuation only, written without printf (which cost a
+ * verify of a key seen once about 800 instructions, a third of what
+ * counting cost it). */
 static size_t
 flush_format(unsigned n, unsigned shard)
 {
 	size_t used = sizeof(FLUSH_HEAD) - 1;
+	char *p;
 	unsigned i;
-	int w;
 
 	memcpy(flush_sql, FLUSH_HEAD, used);
+	p = flush_sql + used;
 	for (i = 0; i < n; i++) {
 		const struct usage_cell *c = &flush_cells[i];
 
-		w = snprintf(flush_sql + used, FLUSH_SQL_MAX - used, "%s(%llu,%u,%u,%u,%llu,%llu)",
-		    i > 0 ? "," : "", (unsigned long long)c->key_id, (unsigned)c->hour,
-		    (unsigned)c->outcome, shard, (unsigned long long)c->user_id,
-		    (unsigned long long)c->count);
-		used += (size_t)w;
+		if (i > 0)
+			*p++ = ',';
+		*p++ = '(';
+		p += num_format_u64(p, c->key_id);
+		*p++ = ',';
+		p += num_format_u64(p, c->hour);
+		*p++ = ',';
+		p += num_format_u64(p, c->outcome);
+		*p++ = ',';
+		p += num_format_u64(p, shard);
+		*p++ = ',';
+		p += num_format_u64(p, c->user_id);
+		*p++ = ',';
+		p += num_format_u64(p, c->count);
+		*p++ = ')';
 	}
-	memcpy(flush_sql + used, FLUSH_TAIL, sizeof(FLUSH_TAIL));
-	return used + sizeof(FLUSH_TAIL) - 1;
+	memcpy(p, FLUSH_TAIL, sizeof(FLUSH_TAIL));
+	return (size_t)(p - flush_sql) + sizeof(FLUSH_TAIL) - 1;
 }
 
 /* Writes table t (held: usage_take) in one statement; the counts stay in

@@ -6,6 +6,7 @@
 
 #include "crypto.h"
 #include "jsonw.h"
+#include "number.h"
 #include "timeutil.h"
 #include "utf8.h"
 
@@ -180,17 +181,15 @@ jw_string(struct jw *w, const char *s)
 void
 jw_int(struct jw *w, long long v)
 {
-	char tmp[24], *e = tmp + sizeof(tmp), *d = e;
+	char tmp[1 + NUM_U64_DIGITS];
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	size_t n = 0;
 
 	separate(w);
-	do {
-		*--d = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
 	if (v < 0)
-		*--d = '-';
-	put(w, d, (size_t)(e - d));
+		tmp[n++] = '-';
+	n += num_format_u64(tmp + n, (uint64_t)u);
+	put(w, tmp, n);
 }
 
 void

@@ -1,6 +1,8 @@
 /* number.c: strict decimal parsing with range checks for ids and lengths. */
 #include "ac-config.h"
 
+#include <string.h>
+
 #include "number.h"
 
 #define ID_MAX	9223372036854775807ULL
@@ -39,4 +41,17 @@ num_parse_u64(const char *s, uint64_t *out)
 	}
 	*out = v;
 	return 0;
+}
+
+size_t
+num_format_u64(char *dst, uint64_t v)
+{
+	char tmp[NUM_U64_DIGITS], *e = tmp + sizeof(tmp), *d = e;
+
+	do {
+		*--d = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	memcpy(dst, d, (size_t)(e - d));
+	return (size_t)(e - d);
 }

@@ -17,4 +17,13 @@ int num_parse_id(const char *s, size_t len, uint64_t *out);
  */
 int num_parse_u64(const char *s, uint64_t *out);
 
+/* The longest decimal of a uint64_t: 18446744073709551615. */
+#define NUM_U64_DIGITS	20
+
+/*
+ * Writes v in decimal at dst (room for NUM_U64_DIGITS), without a NUL;
+ * returns the number of digits.  Cannot fail.
+ */
+size_t num_format_u64(char *dst, uint64_t v);
+
 #endif

@@ -250,9 +250,14 @@ usage_take(int how)
 void
 usage_done(struct usage_table *t, int written)
 {
-	/* Cleared outside the lock: nobody else touches a held table. */
+	unsigned i;
+
+	/* Cleared outside the lock: nobody else touches a held table.  Only
+	 * the slots that hold a count are written. */
 	if (written)
-		memset(t->slot, 0, sizeof(t->slot));
+		for (i = 0; i < USAGE_TABLE_SLOTS; i++)
+			if (t->slot[i].count != 0)
+				memset(&t->slot[i], 0, sizeof(t->slot[i]));
 	pthread_mutex_lock(&st.lock);
 	if (written) {
 		t->n = 0;

@@ -24,11 +24,14 @@ enum usage_outcome {
 
 /*
  * The table's bound: at most this many distinct (key, hour, outcome)
- * counts wait in one table.  8192 slots of 32 bytes: 256 KiB, allocated
- * once; the process has two (usage_count), 512 KiB in all.
+ * counts wait in one table.  2048 slots of 32 bytes: 64 KiB, allocated
+ * once; the process has two (usage_count), 128 KiB in all.  A table that
+ * fills is written at once, so the bound limits only how long the
+ * database may take no write (usage_count) before counts are lost: about
+ * a second at 1,000 verifies a second of as many different keys.
  */
-#define USAGE_TABLE_MAX		4096
-#define USAGE_TABLE_SLOTS	8192
+#define USAGE_TABLE_MAX		1024
+#define USAGE_TABLE_SLOTS	2048
 
 /* Counts are written once the oldest of them is this old: inside the
  * contract's 5 s with room for a slow statement and its retries, and

@@ -170,5 +170,28 @@ main(void)
 	ok(u64("", &v) != 0, "u64 empty refused");
 	ok(u64("-1", &v) != 0, "u64 sign refused");
 	ok(u64("1 ", &v) != 0, "u64 blank refused");
+
+	/* Formatting: every width from 1 to 20 digits, read back by the
+	 * parser (the usage counts' statement is written this way). */
+	{
+		static const uint64_t vals[] = { 0, 7, 10, 99, 4294967295ULL, 4294967296ULL,
+			9999999999999999999ULL, 18446744073709551615ULL };
+		char buf[NUM_U64_DIGITS + 1];
+		size_t i, n, bad = 0;
+		uint64_t p = 1;
+
+		for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+			n = num_format_u64(buf, vals[i]);
+			buf[n] = '\0';
+			bad += u64(buf, &v) != 0 || v != vals[i] || (n > 1 && buf[0] == '0');
+		}
+		is_int(bad, 0, "u64 formatted and read back");
+		n = num_format_u64(buf, 18446744073709551615ULL);
+		buf[n] = '\0';
+		is_str(buf, "18446744073709551615", "u64 2^64-1 formatted: 20 digits");
+		for (i = 1, bad = 0; i <= 19; i++, p *= 10)
+			bad += num_format_u64(buf, p) != i;
+		is_int(bad, 0, "u64 10^k formats in k+1 digits");
+	}
 	return tap_done();
 }
