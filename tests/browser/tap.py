@@ -6,7 +6,8 @@ import subprocess
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+from selenium.common.exceptions import (NoAlertPresentException, StaleElementReferenceException,
+                                        TimeoutException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -171,10 +172,15 @@ class Page:
         """Presses Tab (from where the focus is) until the focused element
         matches (an id, or a function of the element); False if never."""
         for _ in range(limit):
-            e = self.active()
-            if (match(e) if callable(match) else e.get_attribute('id') == match):
-                return True
-            e.send_keys(Keys.TAB)
+            try:
+                e = self.active()
+                if (match(e) if callable(match) else e.get_attribute('id') == match):
+                    return True
+                e.send_keys(Keys.TAB)
+            except StaleElementReferenceException:
+                # The page redrew the focused element (the list after a
+                # change): the focus is where the browser put it; go on.
+                time.sleep(0.1)
         return False
 
     def key_type(self, match, text):
