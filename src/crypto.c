@@ -1,8 +1,12 @@
 /* crypto.c: random key material, keyed hashes and constant-time comparison over OpenSSL. */
 #include "ac-config.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef HAVE_SYS_RANDOM_H
+#include <sys/random.h>
+#endif
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -20,9 +24,35 @@ static const char base62[] =
  * dropped so that "byte % 62" is uniform. */
 #define BASE62_LIMIT	(256 - 256 % 62)
 
+/*
+ * Key material comes from the kernel's generator (getrandom(2)), read
+ * directly: OpenSSL's own generator would cost every responder about 150
+ * KiB of heap for a few dozen bytes per generate.  A kernel without the
+ * call (ENOSYS, before Linux 3.17: the static build may run on one) falls
+ * back to OpenSSL's generator.
+ */
 int
 crypto_random_bytes(void *buf, size_t n)
 {
+#ifdef HAVE_GETRANDOM
+	unsigned char *p = buf;
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		r = getrandom(p + got, n - got, 0);
+		if (r > 0)
+			got += (size_t)r;
+		else if (r == -1 && errno == EINTR)
+			continue;
+		else if (r == -1 && errno == ENOSYS && got == 0)
+			break;
+		else
+			return -1;
+	}
+	if (got == n)
+		return 0;
+#endif
 	if (n > (size_t)0x7fffffff || RAND_bytes(buf, (int)n) != 1)
 		return -1;
 	return 0;

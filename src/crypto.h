@@ -7,14 +7,15 @@
 #define CRYPTO_HEX_SHA256	64	/* hex digits of a SHA-256 digest */
 
 /*
- * Fills out[0..n-1] with characters of [A-Za-z0-9] drawn from OpenSSL's
- * CSPRNG by rejection sampling, so every character is equally likely.  Does
+ * Fills out[0..n-1] with characters of [A-Za-z0-9] drawn from the CSPRNG
+ * (crypto_random_bytes) by rejection sampling, so every character is equally likely.  Does
  * not NUL-terminate.  Returns 0, or -1 if the generator failed (out is then
  * wiped).
  */
 int crypto_random_base62(char *out, size_t n);
 
-/* Fills buf with n bytes from the CSPRNG.  Returns 0 or -1. */
+/* Fills buf with n bytes from the kernel's CSPRNG (getrandom(2); OpenSSL's
+ * where the kernel has no such call).  Returns 0 or -1. */
 int crypto_random_bytes(void *buf, size_t n);
 
 /*

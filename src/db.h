@@ -92,9 +92,8 @@ struct db_actor {
 };
 
 /* Connection flags for db_open. */
-#define DB_FLAG_ADMIN			0x1	/* admin tool: multi-statement text (schema files); prepare on use */
+#define DB_FLAG_ADMIN			0x1	/* admin tool: multi-statement text (schema files) */
 #define DB_FLAG_LAZY			0x2	/* do not connect before first use */
-#define DB_FLAG_UNPREPARED		0x4	/* prepare nothing on connect (the usage writer's text statement) */
 
 /*
  * Makes a handle and (unless DB_FLAG_LAZY) tries to connect.  A failed

@@ -153,7 +153,6 @@ db_connect(struct db *db)
 	my_bool off = 0;
 	char init[256];
 	unsigned long flags = 0;
-	int i;
 
 	if (db->conn != NULL)
 		return DB_OK;
@@ -197,13 +196,9 @@ db_connect(struct db *db)
 		db_disconnect(db);
 		return DB_UNAVAILABLE;
 	}
-	/* The responder prepares everything once per connection; the admin
-	 * tool, which may run before the tables exist, prepares on use. */
-	if (db->flags & (DB_FLAG_ADMIN | DB_FLAG_UNPREPARED))
-		return DB_OK;
-	for (i = 0; i < ST__MAX; i++)
-		if (stmt_prepare(db, (enum stmt_id)i) != DB_OK)
-			return DB_UNAVAILABLE;
+	/* Statements are prepared on their first use in the connection
+	 * (db_run_prepared), not all here: each costs the client about 9 KiB,
+	 * and a responder that only verifies uses three of them. */
 	return DB_OK;
 }
 

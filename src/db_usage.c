@@ -174,7 +174,7 @@ db_usage_writer_start(const struct config *cfg)
 	/* The client library's global state, before a second thread uses it
 	 * (the main thread's connection has usually done it already). */
 	if (mysql_library_init(0, NULL, NULL) != 0 ||
-	    (db = db_open(cfg, DB_FLAG_LAZY | DB_FLAG_UNPREPARED)) == NULL) {
+	    (db = db_open(cfg, DB_FLAG_LAZY)) == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}

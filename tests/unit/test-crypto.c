@@ -75,6 +75,28 @@ main(void)
 	printf("# chi-square over %zu characters: %.1f (61 df)\n", total, chi2);
 	ok(chi2 < 112.0, "character distribution is uniform (chi-square)");
 
+	/* A buffer larger than one getrandom(2) call may fill (256 bytes are
+	 * guaranteed whole; more may come back short): every byte is drawn,
+	 * none is left as it was.  Two fills of 1 MiB, each from a buffer
+	 * filled with one value: the bytes still equal to it number about
+	 * 1 MiB / 256 = 4096, not more. */
+	{
+		static unsigned char big[1 << 20];
+		size_t same = 0, k;
+		int round, fill_ok = 1;
+
+		for (round = 0; round < 2; round++) {
+			memset(big, round ? 0xff : 0x00, sizeof(big));
+			if (crypto_random_bytes(big, sizeof(big)) != 0)
+				fill_ok = 0;
+			for (k = 0; k < sizeof(big); k++)
+				same += big[k] == (round ? 0xff : 0x00);
+		}
+		printf("# bytes left at their old value: %zu of %zu (about %zu expected)\n",
+		    same, 2 * sizeof(big), 2 * sizeof(big) / 256);
+		ok(fill_ok && same > 6000 && same < 10500, "a 1 MiB draw fills every byte");
+	}
+
 	ok(crypto_sha256_hex("abc", 3, hex) == 0, "sha256 runs");
 	is_str(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
 	    "sha256(abc) vector");
