@@ -336,9 +336,18 @@ db_run_prepared(struct db *db, enum stmt_id id, MYSQL_BIND *params, MYSQL_BIND *
 	int attempt, in_tx;
 
 	for (attempt = 0; attempt < 2; attempt++) {
-		if (db_connect(db) != DB_OK ||
-		    (db->st[id] == NULL && stmt_prepare(db, id) != DB_OK))
+		if (db_connect(db) != DB_OK)
 			return DB_UNAVAILABLE;
+		in_tx = db->in_tx;
+		/* A statement is prepared on its first use in the connection: a
+		 * connection that died since its last statement fails here, and
+		 * the next attempt reconnects (a prepare applies nothing; in a
+		 * transaction, which died with it, nothing is tried again). */
+		if (db->st[id] == NULL && stmt_prepare(db, id) != DB_OK) {
+			if (in_tx)
+				break;
+			continue;
+		}
 		rc = run_checked(db->st[id], params, results, affected, retry, row, ctx);
 		if (rc != DB_UNAVAILABLE)
 			return rc;
@@ -350,6 +359,19 @@ db_run_prepared(struct db *db, enum stmt_id id, MYSQL_BIND *params, MYSQL_BIND *
 			break;
 	}
 	return DB_UNAVAILABLE;
+}
+
+enum db_status
+db_prepare_all(struct db *db)
+{
+	int i;
+
+	if (db_connect(db) != DB_OK)
+		return DB_UNAVAILABLE;
+	for (i = 0; i < ST__MAX; i++)
+		if (db->st[i] == NULL && stmt_prepare(db, (enum stmt_id)i) != DB_OK)
+			return DB_UNAVAILABLE;
+	return DB_OK;
 }
 
 uint64_t

@@ -20,7 +20,7 @@ enum stmt_id {
 struct db {
 	const struct config	*cfg;
 	MYSQL			*conn;		/* NULL while disconnected */
-	MYSQL_STMT		*st[ST__MAX];	/* prepared on connect */
+	MYSQL_STMT		*st[ST__MAX];	/* prepared on first use; NULL before */
 	int			 flags;
 	int			 in_tx;		/* never retry inside a transaction */
 };
@@ -70,6 +70,12 @@ db_may_resend(const char *sql, int in_tx)
 {
 	return !in_tx && strncmp(sql, "SELECT ", 7) == 0;
 }
+
+/* Prepares every statement of db_sql.h not yet prepared on the connection
+ * (connecting if needed): checks them all against the schema at once (the
+ * tests; a responder prepares each on its first use).  Returns DB_OK or
+ * DB_UNAVAILABLE (logged; disconnected). */
+enum db_status db_prepare_all(struct db *);
 
 /* The AUTO_INCREMENT id the last run of statement id made. */
 uint64_t db_insert_id(struct db *, enum stmt_id);

@@ -1,4 +1,4 @@
-/* db-session.c: the connections as the responder and the admin tool open them, on a real MariaDB (tests/db-session.test): only the admin tool's takes several statements in one text; generate's CALL on the responder's (TAP). */
+/* db-session.c: the connections as the responder and the admin tool open them, on a real MariaDB (tests/db-session.test): every statement prepares; only the admin tool's takes several statements in one text; generate's CALL on the responder's; a statement first used on a connection that died is prepared on a new one (TAP). */
 #include "ac-config.h"
 
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include "config.h"
 #include "db_driver.h"
 #include "db_generate.h"
+#include "db_keys.h"
 #include "unit/tap.h"
 
 #define TWO_STATEMENTS	"SELECT 1; SELECT 2"
@@ -51,12 +52,14 @@ main(int argc, char **argv)
 		printf("Bail out! settings: %s\n", err);
 		return 1;
 	}
-	/* As main.c opens it: connects and prepares every statement of
-	 * db_sql.h (so every migration, the procedure of 007 included, is
-	 * there). */
+	/* As main.c opens it (statements are prepared on first use); then
+	 * every statement of db_sql.h prepared at once, so that every
+	 * migration, the procedure of 007 included, is known to be there. */
 	responder = db_open(&cfg, 0);
 	ok(responder != NULL && db_connect(responder) == DB_OK,
-	    "the responder's connection opens and prepares every statement");
+	    "the responder's connection opens");
+	ok(responder != NULL && db_prepare_all(responder) == DB_OK,
+	    "every statement of db_sql.h prepares against the migrated schema");
 	e = responder != NULL && responder->conn != NULL ? send_two(responder) : 0;
 	snprintf(desc, sizeof(desc), "the responder's connection refuses a text of two "
 	    "statements (error %u, want %u)", e, ER_PARSE);
@@ -71,6 +74,28 @@ main(int argc, char **argv)
 	actor.ip = NULL;
 	ok(db_key_replace(responder, user + 1000000, "MTP_KEY_session3", "00", "0003", &actor,
 	    &id3) == DB_NOT_FOUND && id3 == 0, "a user who is not there: DB_NOT_FOUND");
+	/* A second responder connection, used once (one statement prepared),
+	 * then killed by the server while idle: a read whose statement it
+	 * never prepared is prepared and run on a new connection, not
+	 * answered "unavailable". */
+	{
+		static struct db_key k;
+		struct db *r2 = db_open(&cfg, 0);
+		struct db_token t;
+		char kill[64];
+		unsigned long tid = 0;
+
+		ok(r2 != NULL && db_token_by_id(r2, 0, &t) == DB_NOT_FOUND && r2->conn != NULL,
+		    "a second connection runs its first statement");
+		if (r2 != NULL && r2->conn != NULL)
+			tid = mysql_thread_id(r2->conn);
+		snprintf(kill, sizeof(kill), "KILL CONNECTION %lu", tid);
+		ok(tid > 0 && responder != NULL && db_text_exec(responder, kill, NULL, NULL) == DB_OK,
+		    "the server kills it while it is idle");
+		ok(r2 != NULL && db_key_by_value(r2, "MTP_KEY_session2", &k) == DB_OK && k.id == id2,
+		    "a read first used after that: prepared on a new connection, answered");
+		db_close(r2);
+	}
 	/* The admin tool's connection (migrations are files of statements). */
 	admin = db_open(&cfg, DB_FLAG_ADMIN | DB_FLAG_LAZY);
 	ok(admin != NULL && db_connect(admin) == DB_OK, "the admin tool's connection opens");
