@@ -26,8 +26,10 @@
 #define FLUSH_HEAD \
 	"INSERT INTO api_key_usage (key_id, hour, outcome, shard, user_id, count) VALUES "
 #define FLUSH_TAIL	" ON DUPLICATE KEY UPDATE count = count + VALUES(count)"
-/* "(key,hour,outcome,shard,user,count)," at its longest. */
-#define FLUSH_ROW_MAX	(1 + 20 + 1 + 10 + 1 + 3 + 1 + 3 + 1 + 20 + 1 + 20 + 2)
+/* "(key,hour,outcome,shard,user,count)," at its longest: six numbers of
+ * at most NUM_U64_DIGITS each, whatever their types (flush_format writes
+ * without a bound check). */
+#define FLUSH_ROW_MAX	(6 * NUM_U64_DIGITS + 8)
 #define FLUSH_SQL_MAX \
 	(sizeof(FLUSH_HEAD) + sizeof(FLUSH_TAIL) + (size_t)USAGE_TABLE_MAX * FLUSH_ROW_MAX)
 

@@ -94,6 +94,8 @@ main(int argc, char **argv)
 		    "the server kills it while it is idle");
 		ok(r2 != NULL && db_key_by_value(r2, "MTP_KEY_session2", &k) == DB_OK && k.id == id2,
 		    "a read first used after that: prepared on a new connection, answered");
+		ok(r2 != NULL && r2->conn != NULL && mysql_thread_id(r2->conn) != tid,
+		    "and it was a new connection (the killed one was not used)");
 		db_close(r2);
 	}
 	/* The admin tool's connection (migrations are files of statements). */
