@@ -18,14 +18,31 @@
 #include "api_webhooks.h"
 
 #define DELIVER_TIMEOUT	10	/* seconds per attempt (9.2) */
-#define DELIVER_AGAIN_MAX	100	/* searches lost in a row before the run stops */
+#define DELIVER_AGAIN_MAX	100	/* searches lost in a row before the run ends */
+#define DELIVER_AGAIN_WAIT_MS	20	/* the longest wait after a lost search */
 
 struct run {
 	const struct config	*cfg;
 	int			 ok, last;	/* the attempt just sent: a 2xx; the 7th */
 	unsigned long		 delivered, retrying, failed;
 	unsigned long		 dropped, skipped, reclaimed;
+	int			 yielded;	/* ended: every search lost to another run */
 };
+
+/* After the nth search in a row lost to another run's writes, waits n ms
+ * (at most DELIVER_AGAIN_WAIT_MS), so that two runs that keep meeting on
+ * the same row drift apart. */
+static void
+wait_after_loss(unsigned n)
+{
+	struct timespec ts;
+
+	if (n > DELIVER_AGAIN_WAIT_MS)
+		n = DELIVER_AGAIN_WAIT_MS;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)n * 1000000L;
+	(void)nanosleep(&ts, NULL);
+}
 
 /* The body of 9.2: {"id", "type", "created_at", "data"}; data.key is the
  * key as list shows it, written by list's own writer. */
@@ -222,12 +239,17 @@ admin_deliver(struct db *db, const struct config *cfg, int all)
 		return admin_fail("cannot look for notices (see above)");
 	}
 	while ((rc = db_deliver_next(db, &after, all, send_one, &run, &what)) == DB_OK) {
-		/* A search that keeps losing to other nodes' writes is bounded. */
+		/* A search that keeps losing to other nodes' writes is bounded:
+		 * the run that wins them is delivering, so this one ends as
+		 * done, and the next run takes what is left. */
 		again = what == DB_DELIVERY_NONE ? again + 1 : 0;
 		if (again > DELIVER_AGAIN_MAX) {
-			rc = DB_ERROR;
+			run.yielded = 1;
+			rc = DB_NOT_FOUND;
 			break;
 		}
+		if (again > 0)
+			wait_after_loss(again);
 		tally(&run, what);
 	}
 	http_client_cleanup();
@@ -240,6 +262,8 @@ admin_deliver(struct db *db, const struct config *cfg, int all)
 		printf(", not recorded %lu (lease passed, claimed by another run)", run.reclaimed);
 	if (run.skipped > 0)
 		printf(", skipped %lu (claimed by another run at once)", run.skipped);
+	if (run.yielded)
+		printf(", ended after %u searches lost to another run", DELIVER_AGAIN_MAX + 1);
 	printf("\n");
 	if (rc != DB_NOT_FOUND)
 		return admin_fail("delivery stopped on a database error (see above)");
