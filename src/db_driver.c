@@ -260,8 +260,14 @@ run_once(MYSQL_STMT *st, MYSQL_BIND *params, MYSQL_BIND *results,
 		goto fail;
 	if (affected != NULL)
 		*affected = mysql_stmt_affected_rows(st);
-	if (results == NULL)
+	if (results == NULL) {
+		/* A CALL without a result answers its status alone; were
+		 * there more, the connection must read them too. */
+		while (mysql_stmt_more_results(st))
+			if (mysql_stmt_next_result(st) > 0)
+				goto fail;
 		return DB_OK;
+	}
 	if (mysql_stmt_bind_result(st, results) != 0)
 		goto fail;
 	for (;;) {

@@ -78,10 +78,11 @@
 #define SQL_KEY_TOUCH \
 	"UPDATE api_keys SET last_used_at = NOW() WHERE id = ? AND (" SQL_NOT_USED_RECENTLY ")"
 
-/* One event of the audit trail, in the transaction of the change it records. */
-#define SQL_EVENT_INSERT \
-	"INSERT INTO api_key_events (key_id, user_id, action, actor, ip, details, created_at) " \
-	"VALUES (?, ?, ?, ?, ?, ?, NOW(6))"
+/* One event of the audit trail, in the transaction of the change it
+ * records, with its webhook event when the user has a webhook for it: the
+ * procedure of sql/migrations/013-events-write-webhooks.sql (key, user,
+ * action, actor, ip, details). */
+#define SQL_EVENT_INSERT	"CALL apikeys_key_event(?, ?, ?, ?, ?, ?)"
 
 /*
  * Verify's spending: checks and spends in one statement, so concurrent
