@@ -1,4 +1,4 @@
-/* db-ceiling.c: the benchmark's database ceiling: the SQL of show and of generate (its CALL and COMMIT), issued by a C loop straight to MariaDB. */
+/* db-ceiling.c: the benchmark's database ceiling: the SQL of show and of generate (its CALL and COMMIT), and the floor of a durable write (one audit row, committed), issued by a C loop straight to MariaDB. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,12 +87,20 @@ generate(MYSQL_STMT *st, unsigned long long *id, const char *key)
 	return 0;
 }
 
-/* usage: db-ceiling show|generate SOCKET USER PASSWORD DB USERS SECONDS */
+/* The floor of any write: one row of the audit trail, with no other
+ * index, trigger or routine than the table's own, committed on its own
+ * (autocommit): a durable write costs MariaDB at least this. */
+#define SQL_FLOOR_INSERT \
+	"INSERT INTO api_key_events (key_id, user_id, action, actor, ip, details, created_at) " \
+	"VALUES (?, ?, 'created', 'db-ceiling', NULL, NULL, NOW(6))"
+
+/* usage: db-ceiling show|generate|insert SOCKET USER PASSWORD DB USERS SECONDS;
+ * prints the rate and the count */
 int
 main(int argc, char **argv)
 {
 	MYSQL *c;
-	MYSQL_STMT *st, *gen;
+	MYSQL_STMT *st, *gen, *ins;
 	unsigned long long n = 0, users, offset, id, kid;
 	double t0, secs;
 	char key[96];
@@ -111,6 +119,7 @@ main(int argc, char **argv)
 	mysql_query(c, "SET time_zone = '+00:00'");
 	st = prep(c, SQL_TOKEN_KEY_BY_ID);
 	gen = prep(c, SQL_GENERATE);
+	ins = prep(c, SQL_FLOOR_INSERT);
 	n = (unsigned long long)getpid() * 7919;	/* clients start apart */
 	t0 = now();
 	while (now() - t0 < secs) {
@@ -118,6 +127,8 @@ main(int argc, char **argv)
 		kid = id;
 		if (strcmp(argv[1], "show") == 0)
 			show(st, &kid, &id);
+		else if (strcmp(argv[1], "insert") == 0)
+			show(ins, &kid, &id);	/* the same two u64 parameters */
 		else {
 			snprintf(key, sizeof(key), "MTP_KEY_ceiling_%llu_%llu", id, n);
 			if (generate(gen, &id, key) != 0 || mysql_commit(c) != 0) {
@@ -127,7 +138,8 @@ main(int argc, char **argv)
 		}
 		n++;
 	}
-	printf("%.0f\n", (n - (unsigned long long)getpid() * 7919) / (now() - t0));
+	n -= (unsigned long long)getpid() * 7919;
+	printf("%.0f %llu\n", n / (now() - t0), n);
 	mysql_close(c);
 	return 0;
 }

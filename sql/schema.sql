@@ -510,8 +510,9 @@ END;;
 -- its end and reads its rows under shared locks: eight generates of
 -- different users at once, each waiting on a neighbour's key row while
 -- holding it, deadlocked (error 1467) on nearly every call.  The user's
--- other keys are now read first, under the exclusive locks the DELETE
--- takes anyway (no shared lock to upgrade), and the events of the usual
+-- row and other keys are now read first, in one statement, under the
+-- exclusive locks the DELETE takes anyway (no shared lock to upgrade; a
+-- user who is gone reads as NULL), and the events of the usual
 -- cases, no other key or one, are one INSERT ... VALUES (a "simple" insert:
 -- its ids come without the table lock); a user with more keys (only
 -- create and rotate make them) still takes the INSERT ... SELECT.  A
@@ -527,16 +528,15 @@ BEGIN
   DECLARE v_old bigint unsigned;
   DECLARE v_others int unsigned;
   DECLARE v_at datetime(6);
-  DECLARE CONTINUE HANDLER FOR NOT FOUND SET v_user = NULL;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
   SET p_id = NULL;
   START TRANSACTION;
-  SELECT id INTO v_user FROM users WHERE id = p_user FOR UPDATE;
+  SELECT u.id, COUNT(k.id), MIN(k.id) INTO v_user, v_others, v_old
+    FROM users u LEFT JOIN api_keys k ON k.user_id = u.id WHERE u.id = p_user FOR UPDATE;
   IF v_user IS NULL THEN
     ROLLBACK;
   ELSE
     SET v_at = NOW(6);
-    SELECT COUNT(*), MIN(id) INTO v_others, v_old FROM api_keys WHERE user_id = p_user FOR UPDATE;
     INSERT INTO api_keys (user_id, `key`, secret_hash, secret_hint, permissions,
       expires_at, created_at, updated_at)
       VALUES (p_user, p_key, p_hash, p_hint, '[]', NOW() + INTERVAL 1 YEAR, NOW(), NOW());
