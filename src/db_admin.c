@@ -255,15 +255,14 @@ keys_revoke_user_body(struct db *db, void *ctx, int *retry)
 		return DB_ERROR;
 	}
 	/* Their webhook events, as apikeys_key_event writes one (migration
-	 * 013): the key as revoked, when the user has a webhook for it. */
+	 * 013): the key as revoked, when the user has a webhook for it (014). */
 	db_bind_out_time(&p[0], &now, &now_null);
 	db_bind_u64(&p[1], &c->id);
 	db_bind_out_time(&p[2], &now, &now_null);
 	return adhoc(db, "INSERT INTO webhook_events (user_id, key_id, type, details, key_snapshot, "
 	    "created_at) SELECT k.user_id, k.id, 'key.revoked', NULL, apikeys_key_snapshot(k.id), ? "
-	    "FROM api_keys k WHERE k.user_id = ? AND k.revoked_at = ? AND EXISTS (SELECT 1 FROM "
-	    "webhooks w WHERE w.user_id = k.user_id AND (JSON_CONTAINS(w.events, '\"*\"') OR "
-	    "JSON_CONTAINS(w.events, '\"key.revoked\"'))) ORDER BY k.id", p, NULL, NULL, NULL);
+	    "FROM api_keys k WHERE k.user_id = ? AND k.revoked_at = ? AND "
+	    "apikeys_subscribed(k.user_id, 'key.revoked') ORDER BY k.id", p, NULL, NULL, NULL);
 }
 
 enum db_status

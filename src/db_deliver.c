@@ -65,10 +65,8 @@ query(struct db *db, const char *sql)
 	return query_retry(db, sql, NULL);
 }
 
-/* A user with a webhook for type (or for every type). */
-#define SQL_SUBSCRIBED(type) \
-	"EXISTS (SELECT 1 FROM webhooks w WHERE w.user_id = k.user_id AND " \
-	"(JSON_CONTAINS(w.events, '\"*\"') OR JSON_CONTAINS(w.events, '\"" type "\"')))"
+/* The key's user has a webhook for type (migration 014). */
+#define SQL_SUBSCRIBED(type)	"apikeys_subscribed(k.user_id, '" type "')"
 
 /* One INSERT IGNORE of notices, tried again (a few times) on error 1213:
  * a run on another Galera node inserting the same notice at once wins the

@@ -80,7 +80,7 @@
 
 /* One event of the audit trail, in the transaction of the change it
  * records, with its webhook event when the user has a webhook for it: the
- * procedure of sql/migrations/013-events-write-webhooks.sql (key, user,
+ * procedure of sql/migrations/014-webhook-subscriptions.sql (key, user,
  * action, actor, ip, details). */
 #define SQL_EVENT_INSERT	"CALL apikeys_key_event(?, ?, ?, ?, ?, ?)"
 

@@ -272,7 +272,6 @@ db_webhook_leaked(struct db *db, uint64_t key_id, int by_secret, int revoked)
 	/* The notice's trigger writes the event with the key as it is now. */
 	return adhoc(db, "INSERT IGNORE INTO webhook_notices (key_id, type, marker, details, "
 	    "created_at) SELECT k.id, 'key.leaked', ?, ?, NOW(6) FROM api_keys k WHERE k.id = ? "
-	    "AND EXISTS (SELECT 1 FROM webhooks w WHERE w.user_id = k.user_id AND "
-	    "(JSON_CONTAINS(w.events, '\"*\"') OR JSON_CONTAINS(w.events, '\"key.leaked\"')))",
+	    "AND apikeys_subscribed(k.user_id, 'key.leaked')",
 	    p, NULL, NULL);
 }
