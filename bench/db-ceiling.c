@@ -32,10 +32,10 @@ prep(MYSQL *c, const char *sql)
 	return st;
 }
 
-/* Show's statement: binds the u64 parameters a and b, executes, reads the
- * row. */
+/* A statement of two u64 parameters, a and b (show's read, the floor's
+ * insert): binds them, executes, reads the answer. */
 static void
-show(MYSQL_STMT *st, unsigned long long *a, unsigned long long *b)
+run2(MYSQL_STMT *st, unsigned long long *a, unsigned long long *b)
 {
 	MYSQL_BIND p[2];
 	int i;
@@ -126,9 +126,9 @@ main(int argc, char **argv)
 		id = 1 + offset + n % users;
 		kid = id;
 		if (strcmp(argv[1], "show") == 0)
-			show(st, &kid, &id);
+			run2(st, &kid, &id);
 		else if (strcmp(argv[1], "insert") == 0)
-			show(ins, &kid, &id);	/* the same two u64 parameters */
+			run2(ins, &kid, &id);
 		else {
 			snprintf(key, sizeof(key), "MTP_KEY_ceiling_%llu_%llu", id, n);
 			if (generate(gen, &id, key) != 0 || mysql_commit(c) != 0) {
