@@ -29,9 +29,7 @@ adhoc_retry(struct db *db, const char *sql, MYSQL_BIND *params, MYSQL_BIND *resu
 	MYSQL_STMT *st;
 	enum db_status rc;
 
-	if (retry != NULL)
-		*retry = 0;
-	if ((st = db_prepare(db, sql)) == NULL)
+	if ((st = db_prepare_retry(db, sql, retry)) == NULL)
 		return db->conn == NULL ? DB_UNAVAILABLE : DB_ERROR;
 	rc = db_run_retry(st, params, results, affected, retry);
 	mysql_stmt_close(st);

@@ -226,10 +226,12 @@ db_close(struct db *db)
 }
 
 MYSQL_STMT *
-db_prepare(struct db *db, const char *sql)
+db_prepare_retry(struct db *db, const char *sql, int *retry)
 {
 	MYSQL_STMT *st;
 
+	if (retry != NULL)
+		*retry = 0;
 	if (db_connect(db) != DB_OK)
 		return NULL;
 	if ((st = mysql_stmt_init(db->conn)) == NULL)
@@ -237,10 +239,18 @@ db_prepare(struct db *db, const char *sql)
 	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
 		log_error("database: prepare: %s (error %u)", mysql_stmt_error(st),
 		    mysql_stmt_errno(st));
+		if (retry != NULL)
+			*retry = is_retryable(mysql_stmt_errno(st));
 		mysql_stmt_close(st);
 		return NULL;
 	}
 	return st;
+}
+
+MYSQL_STMT *
+db_prepare(struct db *db, const char *sql)
+{
+	return db_prepare_retry(db, sql, NULL);
 }
 
 /*

@@ -97,6 +97,12 @@ enum db_status db_run_retry(MYSQL_STMT *, MYSQL_BIND *params,
  * needed); the caller closes it.  Returns NULL after logging the error. */
 MYSQL_STMT *db_prepare(struct db *, const char *sql);
 
+/* db_prepare, and *retry (may be NULL) set when it failed on a deadlock or
+ * a Galera conflict: a transaction aborted by another node's write between
+ * two statements answers the next command, a prepare too, with error
+ * 1213. */
+MYSQL_STMT *db_prepare_retry(struct db *, const char *sql, int *retry);
+
 /* Runs one text statement built from trusted values (never request bytes)
  * that returns no rows, once; *affected (may be NULL) gets its row count.
  * Sets *retry (may be NULL) for a deadlock; DB_UNAVAILABLE when the

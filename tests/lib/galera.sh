@@ -37,7 +37,7 @@ galera_init() {
 		addr="$addr${addr:+,}127.0.0.1:$(galera_var GCOMM "$i")"
 	done
 	for i in $(seq 1 $GALERA_NODES); do
-		mkdir -p "$GALERA_DIR/node$i/data" "$GALERA_DIR/node$i/run"
+		mkdir -p "$GALERA_DIR/node$i/data" "$GALERA_DIR/node$i/run" "$GALERA_DIR/node$i/tmp"
 		[ "$(id -u)" -eq 0 ] && chown -R "$user:" "$GALERA_DIR/node$i"
 		chmod 755 "$GALERA_DIR/node$i"
 		galera_write_cnf "$i" "$addr" "$user"
@@ -68,6 +68,7 @@ galera_write_cnf() {
 [mysqld]
 user=$user
 datadir=$d/data
+tmpdir=$d/tmp
 socket=$d/run/mysqld.sock
 pid-file=$d/run/mysqld.pid
 log-error=$GALERA_DIR/logs/node$i.log
@@ -171,7 +172,7 @@ galera_node_start() {
 	local i=$1 d=$GALERA_DIR/node$1
 	shift
 	if [ "$i" = 1 ] && [ ! -d "$d/data/mysql" ]; then
-		mariadb-install-db --no-defaults --datadir="$d/data" --user="$(galera_db_user)" \
+		mariadb-install-db --no-defaults --datadir="$d/data" --tmpdir="$d/tmp" --user="$(galera_db_user)" \
 		    --auth-root-authentication-method=socket --skip-test-db \
 		    >"$GALERA_DIR/logs/install.log" 2>&1 || {
 			stack_log "mariadb-install-db failed:"; tail -20 "$GALERA_DIR/logs/install.log" >&2; return 1; }

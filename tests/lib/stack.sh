@@ -124,10 +124,15 @@ EOT
 
 mariadb_start() {
 	local first=0
+	# A directory of its own for the server's temporary files: a server
+	# starting removes every "#sql*" file of its tmpdir, and in a shared
+	# /tmp those are other servers' temporary tables (a bootstrap running
+	# beside another server's start failed with "Unknown table").
+	mkdir -p "$STACK_DIR/db/tmp"
 	if [ ! -d "$STACK_DIR/db/data/mysql" ]; then
 		first=1
 		mariadb-install-db --no-defaults --datadir="$STACK_DIR/db/data" $STACK_DB_USER_OPT \
-		    --auth-root-authentication-method=socket --skip-test-db \
+		    --tmpdir="$STACK_DIR/db/tmp" --auth-root-authentication-method=socket --skip-test-db \
 		    >"$STACK_DIR/logs/mariadb-install.log" 2>&1 || {
 			stack_log "mariadb-install-db failed:"; tail -20 "$STACK_DIR/logs/mariadb-install.log" >&2; return 1; }
 	fi
@@ -135,7 +140,7 @@ mariadb_start() {
 	[ "${STACK_DB_TCP:-0}" = 1 ] && net="--port=$STACK_DB_PORT --bind-address=127.0.0.1"
 	# shellcheck disable=SC2086
 	mariadbd --no-defaults --datadir="$STACK_DIR/db/data" $STACK_DB_USER_OPT \
-	    --socket="$STACK_DB_SOCKET" $net ${STACK_MYSQLD_EXTRA:-} \
+	    --tmpdir="$STACK_DIR/db/tmp" --socket="$STACK_DB_SOCKET" $net ${STACK_MYSQLD_EXTRA:-} \
 	    --pid-file="$STACK_DIR/run/mysqld.pid" --log-error="$STACK_DIR/logs/mariadb.log" \
 	    --skip-log-bin --innodb-buffer-pool-size=64M --max-connections=300 \
 	    --skip-name-resolve >/dev/null 2>&1 &
