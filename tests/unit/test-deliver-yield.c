@@ -94,7 +94,7 @@ run(const char *s, char *line, size_t size)
 #define ENDED	", ended after 101 searches lost to another run"
 
 /* Each case: its steps (up to three runs of one step), how the run ends,
- * after how many searches, and its line (NULL: a failure, no line). */
+ * after how many searches, and its summary line (printed on failure too). */
 static const struct {
 	const char	*what;
 	struct { char step; size_t n; } runs[3];
